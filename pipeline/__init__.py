@@ -1,0 +1,1 @@
+"""parley: who said what about peace talks, and when."""

@@ -1,0 +1,50 @@
+"""Every parley ``@Language.factory`` registration, in one place.
+
+A factory name in ``configs/default.cfg`` traces to exactly one function here; the
+component classes live in the stage modules beside this file.
+"""
+from spacy.language import Language
+
+from . import extensions  # noqa: F401  (registers the Doc/Span extensions)
+from .actors import ActorLinker
+from .dates import DateNormalizer
+from .quotes import QuoteExtractor
+from .stance import StanceClassifier
+
+
+@Language.factory(
+    "parley_actors",
+    assigns=["doc.ents", "span._.canonical"],
+    default_config={"registry_path": "configs/actors.yml"},
+)
+def make_actors(nlp: Language, name: str, registry_path: str) -> ActorLinker:
+    return ActorLinker(nlp, name, registry_path=registry_path)
+
+
+@Language.factory(
+    "parley_quotes",
+    assigns=["doc.spans"],
+    requires=["doc.ents", "span._.canonical"],
+    default_config={"cues_path": "configs/quotes.yml"},
+)
+def make_quotes(nlp: Language, name: str, cues_path: str) -> QuoteExtractor:
+    return QuoteExtractor(nlp, name, cues_path=cues_path)
+
+
+@Language.factory(
+    "parley_dates",
+    assigns=["doc.spans"],
+    default_config={"settings_path": "configs/dates.yml"},
+)
+def make_dates(nlp: Language, name: str, settings_path: str) -> DateNormalizer:
+    return DateNormalizer(nlp, name, settings_path=settings_path)
+
+
+@Language.factory(
+    "parley_stance",
+    assigns=["span._.stance", "span._.stance_evidence", "span._.stance_confidence"],
+    requires=["doc.spans"],
+    default_config={"lexicon_path": "configs/stance.yml"},
+)
+def make_stance(nlp: Language, name: str, lexicon_path: str) -> StanceClassifier:
+    return StanceClassifier(nlp, name, lexicon_path=lexicon_path)

@@ -1,0 +1,11 @@
+"""actors stage (placeholder until its issue lands)."""
+from spacy.language import Language
+from spacy.tokens import Doc
+
+
+class ActorLinker:
+    def __init__(self, nlp: Language, name: str, *, registry_path: str):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        return doc

@@ -1,0 +1,58 @@
+"""Build the parley spaCy pipeline from a config file; the model is a setting."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+from confection import Config
+from spacy.language import Language
+
+import pipeline.components  # noqa: F401  (registers the factories)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "configs" / "default.cfg"
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used (missing file, unknown model or component)."""
+
+
+def load_config(config_path: Path | str = DEFAULT_CONFIG) -> Config:
+    """Read and interpolate a parley config; ``${paths.configs}`` is the file's folder."""
+    path = Path(config_path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found")
+    try:
+        raw = Config().from_disk(path, interpolate=False)
+    except Exception as err:  # confection raises several types for bad syntax
+        raise ConfigError(f"{path}: cannot parse config: {err}") from err
+    raw.setdefault("paths", {})["configs"] = str(path.resolve().parent)
+    return raw.interpolate()
+
+
+def build_nlp(config_path: Path | str = DEFAULT_CONFIG) -> Language:
+    """Load the configured model and add the parley stages after its own components.
+
+    Args:
+        config_path: a parley ``.cfg`` file (see ``configs/default.cfg``).
+
+    Returns:
+        The ready ``Language``.
+    """
+    config = load_config(config_path)
+    settings = config["parley"]
+    try:
+        nlp = spacy.load(settings["model"], exclude=list(settings.get("exclude", [])))
+    except OSError as err:
+        raise ConfigError(
+            f"{config_path}: spaCy model {settings['model']!r} is not installed "
+            "(install it as a package; parley never downloads models)"
+        ) from err
+    components = config.get("components", {})
+    for name in settings["pipeline"]:
+        if name not in components:
+            raise ConfigError(f"{config_path}: no [components.{name}] section")
+        component_config = dict(components[name])
+        factory = component_config.pop("factory", name)
+        nlp.add_pipe(factory, name=name, config=component_config)
+    return nlp
