@@ -1,0 +1,362 @@
+"""Reading a corpus: manifest, decoding, HTML → text, boilerplate, anchors.
+
+An ``Article`` carries the text as read (offsets in every table index it) and a
+``body`` of the same length in which boilerplate is blanked with spaces, so the NLP
+stages never see it while offsets stay valid. Every problem becomes an ``error`` on
+the article or a ``CorpusProblem``; nothing here raises for one bad file.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+import yaml
+
+MANIFEST = "manifest.csv"
+MANIFEST_COLUMNS = ("doc_id", "file", "title", "outlet", "url", "published")
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
+DEFAULT_SETTINGS = Path(__file__).resolve().parent.parent / "configs" / "corpus.yml"
+DEFAULT_MAX_BYTES = 2_000_000
+
+
+class CorpusError(ValueError):
+    """The corpus as a whole cannot be read (no folder, unreadable manifest)."""
+
+
+@dataclass
+class CorpusProblem:
+    """A problem with one manifest row or file; the batch goes on."""
+
+    where: str
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.where}: {self.message}"
+
+
+@dataclass
+class ManifestRow:
+    doc_id: str
+    file: str
+    title: str = ""
+    outlet: str = ""
+    url: str = ""
+    published: str = ""
+    error: str = ""  # a problem that makes this row's article unusable
+
+
+@dataclass
+class Article:
+    doc_id: str
+    file: str
+    text: str = ""
+    body: str = ""
+    title: str = ""
+    published: str = ""
+    anchor: str = ""
+    anchor_source: str = "none"
+    encoding: str = ""
+    status: str = "ok"
+    error: str = ""
+    boilerplate: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CorpusSettings:
+    """Boilerplate rules, dateline patterns and limits, from ``configs/corpus.yml``."""
+
+    tail_markers: tuple[re.Pattern, ...]
+    teaser_markers: tuple[re.Pattern, ...]
+    line_patterns: tuple[re.Pattern, ...]
+    span_patterns: tuple[re.Pattern, ...]
+    dateline_patterns: tuple[re.Pattern, ...]
+    dateline_search_chars: int = 400
+    repeated_line_max_chars: int = 120
+    drop_before_title: bool = True
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+@lru_cache(maxsize=8)
+def load_settings(path: Path | str = DEFAULT_SETTINGS, max_bytes: int = DEFAULT_MAX_BYTES) -> CorpusSettings:
+    """Read corpus settings from a YAML file (cached: it is read once per process)."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+
+    def patterns(key: str) -> tuple[re.Pattern, ...]:
+        return tuple(re.compile(p) for p in data.get(key) or [])
+
+    return CorpusSettings(
+        tail_markers=patterns("tail_markers"),
+        teaser_markers=patterns("teaser_markers"),
+        line_patterns=patterns("line_patterns"),
+        span_patterns=patterns("span_patterns"),
+        dateline_patterns=patterns("dateline_patterns"),
+        dateline_search_chars=int(data.get("dateline_search_chars", 400)),
+        repeated_line_max_chars=int(data.get("repeated_line_max_chars", 120)),
+        drop_before_title=bool(data.get("drop_before_title", True)),
+        max_bytes=int(max_bytes),
+    )
+
+
+# --- manifest -----------------------------------------------------------------
+
+
+def read_manifest(corpus_dir: Path) -> tuple[list[ManifestRow], list[CorpusProblem]]:
+    """The corpus's articles and the problems found in listing them.
+
+    With a ``manifest.csv``, its rows (row numbers in problems count the header as
+    row 1); without one, every ``.txt``/``.html`` file, unanchored.
+    """
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"{corpus_dir}: corpus folder not found")
+    manifest = corpus_dir / MANIFEST
+    if not manifest.is_file():
+        rows = [ManifestRow(doc_id=p.stem, file=p.name) for p in _article_files(corpus_dir)]
+        return rows, [CorpusProblem(str(manifest), "no manifest: every article file is read, dates unanchored", "warning")]
+
+    problems: list[CorpusProblem] = []
+    try:
+        with manifest.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            records = list(reader)
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        raise CorpusError(f"{manifest}: cannot read manifest: {err}") from err
+    missing = [c for c in ("doc_id", "file") if c not in header]
+    if missing:
+        raise CorpusError(f"{manifest}: missing required column(s) {', '.join(missing)}")
+    unknown = [c for c in header if c not in MANIFEST_COLUMNS]
+    if unknown:
+        problems.append(CorpusProblem(str(manifest), f"unknown column(s) {', '.join(unknown)} ignored", "warning"))
+
+    rows: list[ManifestRow] = []
+    seen: set[str] = set()
+    for number, record in enumerate(records, start=2):
+        where = f"{manifest} row {number}"
+        values = {c: (record.get(c) or "").strip() for c in MANIFEST_COLUMNS}
+        row = ManifestRow(**values)
+        if not row.doc_id:
+            row.doc_id = Path(row.file).stem or f"row-{number}"
+        if row.doc_id in seen:
+            problems.append(CorpusProblem(where, f"duplicate doc_id {row.doc_id!r}: row skipped"))
+            continue
+        seen.add(row.doc_id)
+        if not row.file:
+            row.error = "manifest row has no file"
+        elif not (corpus_dir / row.file).is_file():
+            row.error = f"missing file {row.file}"
+        if row.published and not _is_iso_date(row.published):
+            problems.append(CorpusProblem(where, f"published {row.published!r} is not a YYYY-MM-DD date: treated as empty"))
+            row.published = ""
+        if row.error:
+            problems.append(CorpusProblem(where, row.error))
+        rows.append(row)
+
+    listed = {r.file for r in rows}
+    for path in _article_files(corpus_dir):
+        if path.name not in listed:
+            problems.append(CorpusProblem(str(path), "file is not in the manifest: not read", "warning"))
+    return rows, problems
+
+
+def _article_files(corpus_dir: Path) -> list[Path]:
+    return sorted(p for p in corpus_dir.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+
+
+def _is_iso_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
+
+
+# --- decoding -----------------------------------------------------------------
+
+_BOMS = (("utf-8-sig", b"\xef\xbb\xbf"), ("utf-16", b"\xff\xfe"), ("utf-16", b"\xfe\xff"))
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode an article's bytes; returns (text, encoding). Raises ValueError naming the problem."""
+    if not data.strip():
+        raise ValueError("empty file")
+    for encoding, bom in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding), encoding
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes  # only needed for non-UTF-8 files
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise ValueError("not text: binary or undecodable content")
+    text = str(best)
+    if _looks_binary(text):
+        raise ValueError("not text: binary or undecodable content")
+    return text, best.encoding
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    return "\x00" in sample or controls > len(sample) * 0.05
+
+
+def html_to_text(html: str) -> str:
+    """The article body of a saved web page, via trafilatura; ValueError when none is found."""
+    import trafilatura  # imported lazily: plain-text corpora never need it
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+    if not text or not text.strip():
+        raise ValueError("unparseable HTML: no article text found")
+    return text
+
+
+# --- boilerplate --------------------------------------------------------------
+
+
+def boilerplate_spans(text: str, settings: CorpusSettings, title: str = "") -> list[tuple[int, int]]:
+    """Character ranges of web boilerplate in ``text`` (sorted, may touch)."""
+    lines = _lines_with_offsets(text)
+    drop: list[tuple[int, int]] = []
+    stripped = [line.strip() for line, _ in lines]
+
+    first = 0
+    if settings.drop_before_title and title:
+        wanted = _normalise_line(title)
+        for index, line in enumerate(stripped):
+            if line and _normalise_line(line) == wanted:
+                first = index
+                break
+    if first:
+        drop.append((0, lines[first][1]))
+
+    counts = Counter(s for s in stripped if s and len(s) < settings.repeated_line_max_chars)
+    headline_index = next((i for i in range(first, len(stripped)) if stripped[i]), None)
+    in_teasers = False
+    for index in range(first, len(lines)):
+        line, start = lines[index]
+        content = stripped[index]
+        end = start + len(line)
+        if not content:
+            continue
+        if any(p.search(content) for p in settings.tail_markers):
+            drop.append((start, len(text)))
+            break
+        if any(p.search(content) for p in settings.teaser_markers):
+            in_teasers = True
+            drop.append((start, end))
+            continue
+        if in_teasers:
+            if content[-1] in ".!?\"”’:" or len(content) >= settings.repeated_line_max_chars:
+                in_teasers = False
+            else:
+                drop.append((start, end))
+                continue
+        repeated = counts.get(content, 0) > 1 and index != headline_index
+        if repeated or any(p.search(content) for p in settings.line_patterns):
+            drop.append((start, end))
+    for pattern in settings.span_patterns:
+        drop.extend(m.span() for m in pattern.finditer(text) if m.end() > m.start())
+    return _merge(drop)
+
+
+def blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the given ranges replaced by spaces, newlines kept (same length)."""
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, end):
+            if chars[i] not in "\n\r":
+                chars[i] = " "
+    return "".join(chars)
+
+
+def _lines_with_offsets(text: str) -> list[tuple[str, int]]:
+    out, offset = [], 0
+    for line in text.splitlines(keepends=True):
+        out.append((line.rstrip("\r\n"), offset))
+        offset += len(line)
+    return out
+
+
+def _normalise_line(line: str) -> str:
+    return re.sub(r"\s+", " ", line.replace("’", "'").replace("‘", "'")).strip().lower()
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+# --- anchors ------------------------------------------------------------------
+
+
+def find_anchor(published: str, body: str, settings: CorpusSettings) -> tuple[str, str]:
+    """(anchor date, source): the manifest date, else a dateline in the body, else none."""
+    if published:
+        return published, "manifest"
+    import dateparser  # the dateline fallback is rare; keep start-up light
+
+    head = body[: settings.dateline_search_chars]
+    for pattern in settings.dateline_patterns:
+        match = pattern.search(head)
+        if not match:
+            continue
+        parsed = dateparser.parse(match.group("date"), languages=["en"], settings={"REQUIRE_PARTS": ["day", "month", "year"]})
+        if parsed:
+            return parsed.date().isoformat(), "dateline"
+    return "", "none"
+
+
+# --- articles -----------------------------------------------------------------
+
+
+def load_article(corpus_dir: Path, row: ManifestRow, settings: CorpusSettings) -> Article:
+    """Read, decode and clean one article; problems end up in ``status``/``error``."""
+    article = Article(doc_id=row.doc_id, file=row.file, title=row.title, published=row.published)
+    if row.error:
+        return _failed(article, row.error)
+    path = Path(corpus_dir) / row.file
+    try:
+        size = path.stat().st_size
+        if size > settings.max_bytes:
+            return _failed(article, f"too large: {size} bytes exceeds the limit of {settings.max_bytes}")
+        text, article.encoding = decode_bytes(path.read_bytes())
+        if path.suffix.lower() in (".html", ".htm"):
+            text = html_to_text(text)
+    except (OSError, ValueError) as err:
+        return _failed(article, str(err))
+    article.text = text
+    article.boilerplate = boilerplate_spans(text, settings, row.title)
+    article.body = blank_spans(text, article.boilerplate)
+    if not article.body.strip():
+        return _failed(article, "no article text left after removing boilerplate")
+    article.anchor, article.anchor_source = find_anchor(row.published, article.body, settings)
+    return article
+
+
+def _failed(article: Article, error: str) -> Article:
+    article.status, article.error = "error", f"{article.file}: {error}"
+    return article
+
+
+def iter_articles(corpus_dir: Path, settings: CorpusSettings | None = None) -> Iterator[Article]:
+    """Every article the corpus lists, in manifest order, failed ones included."""
+    settings = settings or load_settings()
+    rows, _ = read_manifest(Path(corpus_dir))
+    for row in rows:
+        yield load_article(Path(corpus_dir), row, settings)
