@@ -153,6 +153,8 @@ class ActorLinker:
         for ent in doc.ents:
             if ent.label_ not in KEPT_LABELS:
                 continue
+            if ent.label_ == "PERSON":
+                ent = extend_given_names(ent, self.registry.titles)
             cleaned = clean_mention(ent, self.registry.titles if ent.label_ == "PERSON" else set())
             if cleaned is None or cleaned.text in never:
                 continue
@@ -177,6 +179,23 @@ class ActorLinker:
         self.ruler.clear()
         self.ruler.add_patterns(self.registry.patterns())
         return self
+
+
+def extend_given_names(span: Span, titles: set[str]) -> Span:
+    """Take in capitalised proper nouns the model left out before a person's name.
+
+    The small model often tags only the surname of "Prime Minister Anders Kowalczyk";
+    a title-case PROPN compound of the name that is not a title word belongs to it.
+    """
+    doc, start = span.doc, span.start
+    while start > 0:
+        before = doc[start - 1]
+        if before.pos_ != "PROPN" or not before.is_title or before.text in titles or before.dep_ != "compound":
+            break
+        if not (span.start <= before.head.i < span.end):
+            break
+        start -= 1
+    return Span(doc, start, span.end, label=span.label_) if start != span.start else span
 
 
 def clean_mention(span: Span, titles: set[str]) -> Span | None:

@@ -1,0 +1,28 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run   builds .venv if needed, then runs the pipeline on raw/ into outputs/
+#   make test  builds .venv if needed, then runs the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test evaluate report bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m pipeline run --corpus raw --out outputs; status=$$?; [ $$status -le 1 ] || exit $$status
+	$(BIN)/python -m pipeline evaluate --corpus raw --out outputs
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_dates.py
+
+clean:
+	rm -rf $(VENV) outputs

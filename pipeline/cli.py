@@ -1,0 +1,60 @@
+"""The ``parley`` command line (SPEC section 8): a thin Typer layer over plain functions.
+
+Exit statuses: 0 all ok; 1 some articles failed (tables still written);
+2 unusable input or configuration (nothing written).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline.corpus import CorpusError
+from pipeline.nlp import DEFAULT_CONFIG, ConfigError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Who said what about peace talks, and when.")
+
+CorpusArg = Annotated[Path, typer.Option("--corpus", help="Corpus folder: articles, manifest.csv, gold.yaml.")]
+OutArg = Annotated[Path, typer.Option("--out", help="Output folder for the tables.")]
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"parley: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def run(
+    corpus: CorpusArg,
+    out: OutArg = Path("outputs"),
+    config: Annotated[Path, typer.Option("--config", help="Pipeline configuration (.cfg).")] = DEFAULT_CONFIG,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+) -> None:
+    """Extract entities, quotes, dates and stances; write the tables into --out."""
+    from pipeline.runner import run as run_corpus
+
+    try:
+        result = run_corpus(corpus, out, config_path=config, quiet=quiet)
+    except (CorpusError, ConfigError) as err:
+        _fail(str(err))
+    for problem in result.problems:
+        typer.echo(f"parley: {problem}", err=True)
+    typer.echo(f"{result.n_articles} articles, {result.n_failed} failed; tables in {result.out_dir}")
+    raise typer.Exit(result.exit_status)
+
+
+@app.command()
+def evaluate(corpus: CorpusArg, out: OutArg = Path("outputs")) -> None:
+    """Score the tables in --out against --corpus/gold.yaml (SPEC section 6)."""
+    from pipeline.evaluate import GoldError, OutputsError, evaluate as evaluate_outputs, format_report
+
+    try:
+        figures = evaluate_outputs(corpus, out)
+    except (GoldError, OutputsError, CorpusError) as err:
+        _fail(str(err))
+    typer.echo(format_report(figures))
+
+
+def main() -> None:
+    app()

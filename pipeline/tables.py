@@ -1,0 +1,80 @@
+"""Processed Docs → table rows (SPEC section 7). The one place that does this."""
+from __future__ import annotations
+
+from pipeline.components.extensions import DATES_KEY, QUOTES_KEY
+from pipeline.components.stance import summarise_stances
+from pipeline.corpus import Article
+from spacy.tokens import Doc
+
+TableRows = dict[str, list[dict]]
+
+
+def document_row(article: Article, doc: Doc | None = None) -> dict:
+    """The ``documents`` row of one article; counts only when it was processed."""
+    row = {
+        "doc_id": article.doc_id,
+        "file": article.file,
+        "published": article.published,
+        "anchor": article.anchor,
+        "anchor_source": article.anchor_source,
+        "encoding": article.encoding,
+        "status": article.status,
+        "error": article.error,
+        "n_chars": len(article.text) if article.text else None,
+        "n_entities": None,
+        "n_quotes": None,
+        "n_dates": None,
+    }
+    if doc is not None:
+        row.update(n_entities=len(doc.ents), n_quotes=len(doc.spans.get(QUOTES_KEY, [])), n_dates=len(doc.spans.get(DATES_KEY, [])))
+    return row
+
+
+def doc_to_rows(doc: Doc, article: Article) -> TableRows:
+    """All table rows for one processed article (its ``documents`` row included)."""
+    doc_id = article.doc_id
+    entities = [
+        {"doc_id": doc_id, "start_char": e.start_char, "end_char": e.end_char, "text": e.text, "label": e.label_,
+         "canonical": e._.canonical or e.text}
+        for e in doc.ents
+    ]
+    quote_spans = list(doc.spans.get(QUOTES_KEY, []))
+    quotes = [
+        {"doc_id": doc_id, "quote_id": q._.quote_id, "start_char": q.start_char, "end_char": q.end_char, "text": q.text,
+         "kind": q._.quote_kind, "cue": q._.cue, "speaker": q._.speaker, "speaker_kind": q._.speaker_kind,
+         "speaker_start_char": _offset(q._.speaker_start), "speaker_end_char": _offset(q._.speaker_end),
+         "stance": q._.stance, "stance_evidence": q._.stance_evidence, "stance_confidence": q._.stance_confidence}
+        for q in quote_spans
+    ]
+    dates = [
+        {"doc_id": doc_id, "start_char": d.start_char, "end_char": d.end_char, "text": d.text, "value": d._.date_value,
+         "granularity": d._.date_granularity, "mod": d._.date_mod, "range_start": d._.date_range_start,
+         "range_end": d._.date_range_end, "anchor": doc._.anchor}
+        for d in doc.spans.get(DATES_KEY, [])
+    ]
+    return {
+        "documents": [document_row(article, doc)],
+        "entities": entities,
+        "quotes": quotes,
+        "dates": dates,
+        "stances": stance_rows(doc_id, quote_spans),
+    }
+
+
+def stance_rows(doc_id: str, quote_spans: list) -> list[dict]:
+    """One row per speaker of the document, summarising its statements' stances."""
+    by_speaker: dict[tuple[str, str], list] = {}
+    for quote in quote_spans:
+        if quote._.speaker_kind == "unresolved" or not quote._.speaker:
+            continue
+        by_speaker.setdefault((quote._.speaker, quote._.speaker_kind), []).append(quote)
+    rows = []
+    for (speaker, kind), spans in by_speaker.items():
+        stance, evidence = summarise_stances([(q._.stance, q._.stance_confidence, q._.stance_evidence) for q in spans])
+        rows.append({"doc_id": doc_id, "actor": speaker, "actor_kind": kind, "stance": stance, "n_quotes": len(spans),
+                     "quote_ids": ";".join(q._.quote_id for q in spans), "evidence": evidence})
+    return rows
+
+
+def _offset(value: int) -> int | None:
+    return value if value is not None and value >= 0 else None

@@ -1,0 +1,67 @@
+"""Actors stage: registry ruler, canonical names in a document, office holders by date."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.components.actors import Registry
+
+
+def canonical_of(doc, text: str) -> tuple[str, str]:
+    ent = next(e for e in doc.ents if e.text == text)
+    return ent._.canonical, ent.label_
+
+
+def test_actors_surname_and_title_map_to_fullest_name(run_doc):
+    doc = run_doc(
+        "Mr Kowalczyk arrived late. Prime Minister Anders Kowalczyk of Norway spoke to envoys in Oslo. "
+        "Later, Kowalczyk said the meeting had gone well.",
+        anchor="2024-02-10",
+    )
+    mentions = [e for e in doc.ents if "Kowalczyk" in e.text]
+    assert len(mentions) == 3
+    assert {e._.canonical for e in mentions} == {"Anders Kowalczyk"}
+    assert {e.label_ for e in mentions} == {"PERSON"}
+
+
+def test_actors_unknown_actor_found_without_registry(run_doc):
+    doc = run_doc("Maria Lindqvist, a Swedish mediator, met Pavel Dorofeev in Stockholm on Monday.")
+    names = {e._.canonical for e in doc.ents}
+    assert {"Maria Lindqvist", "Pavel Dorofeev", "Stockholm"} <= names
+
+
+def test_actors_registry_fixes_labels_and_spelling_variants(run_doc):
+    doc = run_doc("Officials in Kiev said the Kremlin was silent. Kyiv later confirmed the report.")
+    assert canonical_of(doc, "Kiev")[1] == "GPE"
+    assert canonical_of(doc, "Kiev")[0] == canonical_of(doc, "Kyiv")[0]
+    assert canonical_of(doc, "Kremlin") == ("Kremlin", "ORG")
+
+
+@pytest.mark.parametrize(
+    "anchor, holder",
+    [("2022-06-01", "Joe Biden"), ("2025-06-01", "Donald Trump"), ("2019-03-01", "Donald Trump")],
+)
+def test_actors_office_resolves_by_article_date(run_doc, anchor, holder):
+    doc = run_doc("The US President will travel to Warsaw next week, aides said.", anchor=anchor)
+    office = next(e for e in doc.ents if e.text.lower().endswith("president"))
+    assert office._.canonical == holder
+    assert office.label_ == "PERSON"
+
+
+def test_actors_office_without_date_needs_a_single_holder():
+    registry = Registry.from_dict({
+        "roles": [
+            {"titles": ["Mayor of Lumen"], "holders": [{"actor": "A. One", "start": "2010-01-01", "end": "2015-01-01"},
+                                                       {"actor": "B. Two", "start": "2015-01-01", "end": ""}]},
+            {"titles": ["Harbour master"], "holders": [{"actor": "C. Three", "start": "2001-01-01", "end": ""}]},
+        ]
+    })
+    assert registry.holder(0, "2012-05-05") == "A. One"
+    assert registry.holder(0, "2015-01-01") == "B. Two"
+    assert registry.holder(0, "2009-12-31") == ""
+    assert registry.holder(0, "") == ""
+    assert registry.holder(1, "") == "C. Three"
+
+
+def test_actors_institution_named_after_a_leader(run_doc):
+    doc = run_doc("The Obama administration rejected the plan, and Obama later defended the decision.")
+    assert ("Obama administration", "ORG") in {(e._.canonical, e.label_) for e in doc.ents}

@@ -1,0 +1,39 @@
+"""Every parley component: registered, configurable, and kept by to_disk/spacy.load."""
+from __future__ import annotations
+
+import spacy
+from spacy.lang.en import English
+from spacy.language import Language
+
+from pipeline.nlp import DEFAULT_CONFIG, load_config
+
+FACTORIES = ["parley_actors", "parley_dates", "parley_quotes", "parley_stance"]
+
+
+def test_components_factory_names_are_registered():
+    import pipeline.components  # noqa: F401
+
+    registered = set(Language.factories)
+    assert set(FACTORIES) <= registered
+    config = load_config(DEFAULT_CONFIG)
+    assert sorted(config["components"][name]["factory"] for name in config["parley"]["pipeline"]) == FACTORIES
+
+
+def test_components_each_runs_on_a_blank_english_pipeline():
+    config = load_config(DEFAULT_CONFIG)
+    nlp = English()
+    nlp.add_pipe("sentencizer")
+    for name in config["parley"]["pipeline"]:
+        settings = dict(config["components"][name])
+        nlp.add_pipe(settings.pop("factory"), name=name, config=settings)
+    doc = nlp("The Kremlin said on Monday that talks with Kyiv could resume next week.")
+    assert [e.text for e in doc.ents][:1] == ["Kremlin"]
+
+
+def test_components_survive_to_disk_and_spacy_load(nlp, tmp_path):
+    nlp.to_disk(tmp_path / "saved")
+    reloaded = spacy.load(tmp_path / "saved")
+    assert reloaded.pipe_names == nlp.pipe_names
+    text = "Joe Biden said on Friday that a ceasefire was needed, the White House said."
+    original, copy = nlp(text), reloaded(text)
+    assert [(e.text, e._.canonical) for e in original.ents] == [(e.text, e._.canonical) for e in copy.ents]
