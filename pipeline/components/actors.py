@@ -25,6 +25,8 @@ REGISTRY_SPANS_KEY = "parley_registry"
 ROLE_PREFIX = "role:"
 DETERMINERS = {"the", "The"}
 POSSESSIVES = {"'s", "’s", "'", "’"}
+SUBHEADING_MAX_CHARS = 80
+SENTENCE_END = set(".!?:;\"”’)")
 
 
 @dataclass
@@ -130,7 +132,7 @@ class ActorLinker:
         doc = self.ruler(doc)
         registry_spans = list(doc.spans.get(REGISTRY_SPANS_KEY, []))
         del doc.spans[REGISTRY_SPANS_KEY]
-        mentions = filter_spans(self._mentions(doc, registry_spans))
+        mentions = resolve_overlaps(self._mentions(doc, registry_spans))
         names = canonical_names(mentions, self.registry, doc._.anchor)
         # Span extension values are keyed by the span's label and id too: set the final
         # label first, then the canonical name on the spans doc.ents hands out.
@@ -141,31 +143,30 @@ class ActorLinker:
         return doc
 
     def _mentions(self, doc: Doc, registry_spans: list[Span]) -> list[Span]:
-        """Registry matches first (they win overlaps), then the model's entities, cleaned."""
+        """Registry matches, then the model's entities, cleaned; overlaps are resolved later."""
         out: list[Span] = []
-        never = self.registry.never_actors
         for span in registry_spans:
             if span.id_.startswith(ROLE_PREFIX) and not self.registry.holder(int(span.id_[len(ROLE_PREFIX):]), doc._.anchor):
                 continue  # an office whose holder on this date is unknown names nobody
             cleaned = clean_mention(span, set())
             if cleaned is not None:
-                out.append(Span(doc, cleaned.start, cleaned.end, label=span.label_, span_id=span.id_))
+                out.append(self._institution_or(Span(doc, cleaned.start, cleaned.end, label=span.label_, span_id=span.id_)))
         for ent in doc.ents:
-            if ent.label_ not in KEPT_LABELS:
+            if ent.label_ not in KEPT_LABELS or in_subheading(ent):
                 continue
             if ent.label_ == "PERSON":
                 ent = extend_given_names(ent, self.registry.titles)
             cleaned = clean_mention(ent, self.registry.titles if ent.label_ == "PERSON" else set())
-            if cleaned is None or cleaned.text in never:
-                continue
-            follower = doc[cleaned.end] if cleaned.end < len(doc) else None
-            if follower is not None and follower.lower_ in self.registry.org_suffixes:
-                # "the Biden administration" is an institution, not the person
-                out.append(Span(doc, cleaned.start, cleaned.end + 1, label="ORG"))
-            else:
-                out.append(Span(doc, cleaned.start, cleaned.end, label=ent.label_))
-        # Longest mention wins an overlap; at equal length the registry's (listed first).
+            if cleaned is not None and cleaned.text not in self.registry.never_actors:
+                out.append(self._institution_or(Span(doc, cleaned.start, cleaned.end, label=ent.label_)))
         return out
+
+    def _institution_or(self, mention: Span) -> Span:
+        """"the Biden administration" is an institution (ORG), not the person."""
+        doc = mention.doc
+        if mention.end < len(doc) and doc[mention.end].lower_ in self.registry.org_suffixes:
+            return Span(doc, mention.start, mention.end + 1, label="ORG")
+        return mention
 
     # --- serialisation: the registry is the component's state -------------------
 
@@ -179,6 +180,30 @@ class ActorLinker:
         self.ruler.clear()
         self.ruler.add_patterns(self.registry.patterns())
         return self
+
+
+def resolve_overlaps(mentions: list[Span]) -> list[Span]:
+    """Keep non-overlapping mentions: registry people first (the model often runs a
+    title into a name as an ORG), then the longest of the rest, the registry's at a tie.
+    """
+    people = filter_spans([m for m in mentions if m.id_ and m.label_ == "PERSON"])
+    taken = {i for m in people for i in range(m.start, m.end)}
+    rest = [m for m in mentions if not any(i in taken for i in range(m.start, m.end))]
+    return sorted(people + filter_spans(rest), key=lambda m: m.start)
+
+
+def in_subheading(span: Span) -> bool:
+    """Whether the span sits in a subheading: a short line, not the first, with no
+    sentence-final punctuation. The small model tags title-case subheadings
+    ("Possible Diplomatic Pathways") as organisations; real actors recur in the body.
+    """
+    text = span.doc.text
+    line_start = text.rfind("\n", 0, span.start_char) + 1
+    if line_start == 0 or not text[:line_start].strip():
+        return False  # the headline
+    line_end = text.find("\n", span.end_char)
+    line = text[line_start:line_end if line_end >= 0 else len(text)].strip()
+    return len(line) < SUBHEADING_MAX_CHARS and line[-1:] not in SENTENCE_END
 
 
 def extend_given_names(span: Span, titles: set[str]) -> Span:
@@ -219,11 +244,14 @@ def clean_mention(span: Span, titles: set[str]) -> Span | None:
     if start >= end:
         return None
     tokens = doc[start:end]
-    if not any(t.is_alpha and (t.is_title or t.is_upper) for t in tokens):
-        return None
-    if tokens[0].is_lower:
+    if not tokens[0].text[:1].isupper() or not any(ch.isalpha() for ch in tokens.text):
         return None
     return tokens
+
+
+def _initials(text: str) -> str:
+    words = [w for w in text.split() if w[:1].isupper()]
+    return "".join(w[0] for w in words) if len(words) > 1 else ""
 
 
 def _name_key(text: str) -> str:
@@ -233,63 +261,75 @@ def _name_key(text: str) -> str:
 def canonical_names(mentions: list[Span], registry: Registry, anchor: str) -> list[tuple[str, str]]:
     """Group mentions that refer to one actor; returns (label, canonical name) per mention.
 
-    Groups: registry actors (by id; offices via their holder on ``anchor``), then
-    names from the text alone: a PERSON's surname or shorter form joins the fuller
-    name that ends with it; other names group by their normalised text. The
-    canonical name is the longest non-office form the document uses, else the
-    registry's canonical name.
+    Mentions join when they name the same registry actor (offices via their holder
+    on ``anchor``), have the same normalised text, or when a shorter name's words
+    end a longer name of the same kind ("Budanov" → "Kirill Budanov", "National
+    Security Council" → "US National Security Council"). A one-word ORG/GPE name
+    is too ambiguous to join a longer one, unless it is a person's surname the
+    model mislabelled. The canonical name is the longest non-office form the
+    document uses, else the registry's canonical name.
     """
-    group_of: dict[int, str] = {}
+    parent = list(range(len(mentions)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(a: int, b: int) -> None:
+        parent[find(a)] = find(b)
+
+    first_with_key: dict[str, int] = {}
     for index, span in enumerate(mentions):
         actor = span.id_
         if actor.startswith(ROLE_PREFIX):
             actor = registry.holder(int(actor[len(ROLE_PREFIX):]), anchor)
-        group_of[index] = f"reg:{actor}" if actor else f"txt:{_name_key(span.text)}"
+        for key in (f"reg:{actor}" if actor else "", f"txt:{_name_key(span.text)}"):
+            if key and key != "txt:":
+                if key in first_with_key:
+                    join(index, first_with_key[key])
+                else:
+                    first_with_key[key] = index
 
-    # Text-only names: a shorter name whose words end a longer one of the same kind
-    # joins it ("Budanov" → "Kirill Budanov", "Foreign Ministry" → "Russian Foreign
-    # Ministry"); one-word ORG/GPE names are too ambiguous to join.
-    longer_names = {
-        label: sorted({_name_key(m.text) for m in mentions if m.label_ == label and not m.id_}, key=len, reverse=True)
-        for label in KEPT_LABELS
-    }
-    registry_keys = {}
+    by_length = sorted(range(len(mentions)), key=lambda i: len(_name_key(mentions[i].text).split()), reverse=True)
     for index, span in enumerate(mentions):
-        if group_of[index].startswith("reg:"):
-            registry_keys.setdefault(_name_key(span.text), group_of[index])
-    for index, span in enumerate(mentions):
-        if group_of[index].startswith("reg:"):
+        if span.id_.startswith(ROLE_PREFIX):
             continue
-        key = _name_key(span.text)
-        if key in registry_keys:
-            group_of[index] = registry_keys[key]
-            continue
-        words = key.split()
-        if span.label_ != "PERSON" and len(words) < 2:
-            continue
-        for longer in longer_names[span.label_]:
-            longer_words = longer.split()
-            if len(longer_words) > len(words) and longer_words[-len(words):] == words:
-                group_of[index] = f"txt:{longer}"
+        words = _name_key(span.text).split()
+        for other in by_length:
+            other_span = mentions[other]
+            other_words = _name_key(other_span.text).split()
+            if len(other_words) <= len(words) or other_words[-len(words):] != words:
+                continue
+            same_kind = other_span.label_ == span.label_ and (span.label_ == "PERSON" or len(words) > 1)
+            mislabelled_surname = other_span.label_ == "PERSON" and len(words) == 1 and not span.id_
+            if same_kind or mislabelled_surname:
+                join(index, other)
                 break
+        if span.label_ == "ORG" and len(words) == 1 and span.text.isupper():
+            # an acronym joins the organisation whose initials it spells ("WSJ")
+            other = next((o for o in by_length if mentions[o].label_ == "ORG" and _initials(mentions[o].text) == span.text), None)
+            if other is not None:
+                join(index, other)
 
-    members: dict[str, list[Span]] = {}
+    members: dict[int, list[Span]] = {}
     for index, span in enumerate(mentions):
-        members.setdefault(group_of[index], []).append(span)
-    resolved: dict[str, tuple[str, str]] = {}
-    for group, spans in members.items():
+        members.setdefault(find(index), []).append(span)
+    resolved: dict[int, tuple[str, str]] = {}
+    for root, spans in members.items():
+        actors = [s.id_ for s in spans if s.id_ and not s.id_.startswith(ROLE_PREFIX)]
+        holders = [registry.holder(int(s.id_[len(ROLE_PREFIX):]), anchor) for s in spans if s.id_.startswith(ROLE_PREFIX)]
+        registry_actor = (actors or holders or [""])[0]
         names = [s.text for s in spans if not s.id_.startswith(ROLE_PREFIX)]
-        if names:
-            canonical = max(names, key=lambda n: (len(n.split()), len(n)))
-        else:
-            canonical = group[len("reg:"):]
-        resolved[group] = (_group_label(spans, registry, group), canonical)
-    return [resolved[group_of[index]] for index in range(len(mentions))]
+        canonical = max(names, key=lambda n: (len(n.split()), len(n))) if names else registry_actor
+        resolved[root] = (_group_label(spans, registry, registry_actor), canonical)
+    return [resolved[find(index)] for index in range(len(mentions))]
 
 
-def _group_label(spans: list[Span], registry: Registry, group: str) -> str:
-    if group.startswith("reg:") and group[4:] in registry.actors:
-        return registry.actors[group[4:]]["label"]
+def _group_label(spans: list[Span], registry: Registry, registry_actor: str) -> str:
+    if registry_actor in registry.actors:
+        return registry.actors[registry_actor]["label"]
     if any(s.label_ == "PERSON" for s in spans) and len(spans) > 1:
         return "PERSON"
     labels = [s.label_ for s in spans]
