@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import pytest
+import spacy
+from spacy.tokens import Span
 
-from pipeline.components.actors import Registry
+from pipeline.components.actors import Registry, canonical_names
 
 
 def canonical_of(doc, text: str) -> tuple[str, str]:
@@ -65,3 +67,34 @@ def test_actors_office_without_date_needs_a_single_holder():
 def test_actors_institution_named_after_a_leader(run_doc):
     doc = run_doc("The Obama administration rejected the plan, and Obama later defended the decision.")
     assert ("Obama administration", "ORG") in {(e._.canonical, e.label_) for e in doc.ents}
+
+
+def test_actors_acronym_and_mislabelled_surname_join_their_names():
+    nlp = spacy.blank("en")
+    doc = nlp("The Financial Daily Herald quoted Ilse Brandauer . The FDH said Brandauer left .")
+    mentions = [
+        Span(doc, 1, 4, label="ORG"),  # Financial Daily Herald
+        Span(doc, 5, 7, label="PERSON"),  # Ilse Brandauer
+        Span(doc, 9, 10, label="ORG"),  # FDH
+        Span(doc, 11, 12, label="GPE"),  # Brandauer, mislabelled by a model
+    ]
+    names = canonical_names(mentions, Registry(), "")
+    assert names == [
+        ("ORG", "Financial Daily Herald"),
+        ("PERSON", "Ilse Brandauer"),
+        ("ORG", "Financial Daily Herald"),
+        ("PERSON", "Ilse Brandauer"),
+    ]
+
+
+def test_actors_subheading_is_not_an_organisation(run_doc):
+    text = "Envoys meet in Vienna\n\nDiplomats met in Vienna on Monday.\n\nFuture Regional Prospects\n\nThe talks ended late."
+    doc = run_doc(text)
+    assert not any("Prospects" in e.text for e in doc.ents)
+    assert "Vienna" in {e.text for e in doc.ents}
+
+
+def test_actors_registry_person_wins_over_a_title_run_into_an_org(run_doc):
+    doc = run_doc("Kremlin spokesman Dmitry Peskov told reporters on Monday that Moscow was ready.")
+    people = {e._.canonical for e in doc.ents if e.label_ == "PERSON"}
+    assert "Dmitry Peskov" in people
