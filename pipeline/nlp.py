@@ -49,10 +49,12 @@ def build_nlp(config_path: Path | str = DEFAULT_CONFIG) -> Language:
             "(install it as a package; parley never downloads models)"
         ) from err
     components = config.get("components", {})
-    for name in settings["pipeline"]:
+    early = list(settings.get("before_parser", []))
+    for name in early + list(settings["pipeline"]):
         if name not in components:
             raise ConfigError(f"{config_path}: no [components.{name}] section")
         component_config = dict(components[name])
         factory = component_config.pop("factory", name)
-        nlp.add_pipe(factory, name=name, config=component_config)
+        position = {"before": "parser"} if name in early and "parser" in nlp.pipe_names else {}
+        nlp.add_pipe(factory, name=name, config=component_config, **position)
     return nlp

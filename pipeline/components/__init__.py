@@ -8,8 +8,18 @@ from spacy.language import Language
 from . import extensions  # noqa: F401  (registers the Doc/Span extensions)
 from .actors import ActorLinker
 from .dates import DateNormalizer
+from .paragraphs import mark_paragraph_starts
 from .quotes import QuoteExtractor
 from .stance import StanceClassifier
+
+
+@Language.factory(
+    "parley_paragraphs",
+    assigns=["token.is_sent_start"],
+    default_config={"min_newlines": 2},
+)
+def make_paragraphs(nlp: Language, name: str, min_newlines: int):
+    return lambda doc: mark_paragraph_starts(doc, min_newlines)
 
 
 @Language.factory(

@@ -1,0 +1,136 @@
+"""The corpus-level ``actors`` table: each actor's stance toward negotiations over time.
+
+In the manner of discourse network analysis, the unit is an actor's position in one
+article (a row of the ``stances`` table); this module counts those positions per
+actor, overall and per time window.
+
+Layout (one long table): every actor has one row with ``window_kind == "all"`` and
+``window == "all"`` (the whole corpus), then one row per window it spoke in, with
+``window_kind`` the granularity asked for ("month", "year", "week", "article") and
+``window`` the window's label ("2023-05", "2023", "2023-W19", or the ``doc_id`` for
+"article"). Articles without a publication date fall in the window ``"unknown"``.
+
+Columns: ``actor, actor_kind, window_kind, window, n_statements, n_quotes,
+n_articles, n_support, n_oppose, n_conditional, n_neutral, net_score,
+dominant_stance, first_published, last_published``.
+
+- ``n_statements``: the actor's rows in the ``stances`` table (one per article);
+  the ``n_*`` stance counts split them.
+- ``n_quotes``: the quotes behind them (sum of the ``stances`` table's ``n_quotes``).
+- ``net_score``: ``(n_support - n_oppose) / n_statements``, in [-1, 1].
+- ``dominant_stance``: the non-neutral stance with the most statements; ``mixed``
+  when two or more non-neutral stances tie for the most; ``neutral`` when the actor
+  took no side.
+- ``first_published`` / ``last_published``: the earliest and latest publication
+  date (``YYYY-MM-DD``) of the articles counted, empty when none is known.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+STANCE_ORDER = ("support", "oppose", "conditional", "neutral")
+WINDOWS = ("month", "year", "week", "quarter", "article")
+UNKNOWN = "unknown"
+COLUMNS = [
+    "actor", "actor_kind", "window_kind", "window", "n_statements", "n_quotes",
+    "n_articles", "n_support", "n_oppose", "n_conditional", "n_neutral", "net_score",
+    "dominant_stance", "first_published", "last_published",
+]
+
+
+def dominant_stance(counts: dict[str, int]) -> str:
+    """The non-neutral stance with the most statements, ``mixed`` on a tie, else neutral.
+
+    Args:
+        counts: statements per stance.
+
+    Returns:
+        ``support``, ``oppose``, ``conditional``, ``mixed`` or ``neutral``.
+    """
+    sided = {s: counts.get(s, 0) for s in STANCE_ORDER if s != "neutral"}
+    top = max(sided.values(), default=0)
+    if top == 0:
+        return "neutral"
+    leaders = [s for s, n in sided.items() if n == top]
+    return leaders[0] if len(leaders) == 1 else "mixed"
+
+
+def window_label(published: pd.Series, doc_ids: pd.Series, window: str) -> pd.Series:
+    """The window label of each article: its month, year, ISO week, quarter or doc_id."""
+    if window == "article":
+        return doc_ids.astype(str)
+    dates = pd.to_datetime(published, errors="coerce", format="%Y-%m-%d")
+    if window == "month":
+        labels = dates.dt.strftime("%Y-%m")
+    elif window == "year":
+        labels = dates.dt.strftime("%Y")
+    elif window == "week":
+        iso = dates.dt.isocalendar()
+        labels = iso["year"].astype("string") + "-W" + iso["week"].astype("string").str.zfill(2)
+    elif window == "quarter":
+        labels = dates.dt.year.astype("string") + "-Q" + dates.dt.quarter.astype("string")
+    else:
+        raise ValueError(f"unknown window {window!r}; use one of {', '.join(WINDOWS)}")
+    return labels.astype("object").where(dates.notna(), UNKNOWN)
+
+
+def _summarise(group: pd.DataFrame) -> dict[str, object]:
+    counts = group["stance"].value_counts().to_dict()
+    n = len(group)
+    dates = group["published"].dropna()
+    dates = dates[dates.astype(str) != ""]
+    kinds = group["actor_kind"].dropna()
+    kinds = kinds[kinds.astype(str) != ""]
+    row: dict[str, object] = {
+        "actor_kind": kinds.mode().iloc[0] if len(kinds) else "",
+        "n_statements": n,
+        "n_quotes": int(group["n_quotes"].sum()),
+        "n_articles": int(group["doc_id"].nunique()),
+    }
+    for stance in STANCE_ORDER:
+        row[f"n_{stance}"] = int(counts.get(stance, 0))
+    row["net_score"] = (row["n_support"] - row["n_oppose"]) / n if n else 0.0
+    row["dominant_stance"] = dominant_stance(counts)
+    row["first_published"] = str(dates.min()) if len(dates) else ""
+    row["last_published"] = str(dates.max()) if len(dates) else ""
+    return row
+
+
+def build_actors_table(
+    stances: pd.DataFrame, documents: pd.DataFrame, window: str = "month"
+) -> pd.DataFrame:
+    """Count each actor's stances overall and per time window (see the module docstring).
+
+    Args:
+        stances: the ``stances`` table (``doc_id, actor, actor_kind, stance, n_quotes``;
+            ``n_quotes`` defaults to 1 per row when absent).
+        documents: the ``documents`` table (``doc_id, published``).
+        window: ``month``, ``year``, ``week``, ``quarter`` or ``article``.
+
+    Returns:
+        The long ``actors`` table, overall rows (``window == "all"``) first, then the
+        windows in order, actors alphabetically within each.
+    """
+    if window not in WINDOWS:
+        raise ValueError(f"unknown window {window!r}; use one of {', '.join(WINDOWS)}")
+    if stances.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    data = stances.copy()
+    if "n_quotes" not in data:
+        data["n_quotes"] = 1
+    if "actor_kind" not in data:
+        data["actor_kind"] = ""
+    data["n_quotes"] = pd.to_numeric(data["n_quotes"], errors="coerce").fillna(0)
+    published = documents[["doc_id", "published"]].drop_duplicates("doc_id")
+    data = data.merge(published, on="doc_id", how="left")
+    data["published"] = data["published"].fillna("").astype(str)
+    data["window"] = window_label(data["published"], data["doc_id"], window)
+
+    rows = []
+    for actor, group in data.groupby("actor", sort=True):
+        rows.append({"actor": actor, "window_kind": "all", "window": "all", **_summarise(group)})
+    for (label, actor), group in data.groupby(["window", "actor"], sort=True):
+        rows.append({"actor": actor, "window_kind": window, "window": label, **_summarise(group)})
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    table["net_score"] = table["net_score"].astype(float)
+    return table.reset_index(drop=True)

