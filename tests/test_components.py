@@ -37,3 +37,10 @@ def test_components_survive_to_disk_and_spacy_load(nlp, tmp_path):
     text = "Joe Biden said on Friday that a ceasefire was needed, the White House said."
     original, copy = nlp(text), reloaded(text)
     assert [(e.text, e._.canonical) for e in original.ents] == [(e.text, e._.canonical) for e in copy.ents]
+
+
+def test_components_paragraph_break_is_a_sentence_break(nlp):
+    doc = nlp("Ceasefire hopes fade in Doha\n\nNegotiators from both sides left the hotel without a statement.")
+    starts = [sent.text.strip() for sent in doc.sents]
+    assert starts[0] == "Ceasefire hopes fade in Doha"
+    assert starts[1].startswith("Negotiators")
