@@ -98,3 +98,9 @@ def test_actors_registry_person_wins_over_a_title_run_into_an_org(run_doc):
     doc = run_doc("Kremlin spokesman Dmitry Peskov told reporters on Monday that Moscow was ready.")
     people = {e._.canonical for e in doc.ents if e.label_ == "PERSON"}
     assert "Dmitry Peskov" in people
+
+
+def test_actors_title_before_a_name_keeps_the_organisation_in_it(run_doc):
+    doc = run_doc("NATO Secretary General Mark Rutte met envoys in Vilnius on Monday.", anchor="2025-03-03")
+    found = {(e._.canonical, e.label_) for e in doc.ents}
+    assert {("NATO", "ORG"), ("Mark Rutte", "PERSON")} <= found

@@ -76,6 +76,8 @@ def test_stance_plain_support(nlp, classifier, sentence, quote):
          "We refuse to return to the negotiating table"),
         ("The prime minister dismissed the peace plan as a trap.",
          "the peace plan as a trap"),
+        ("“There will be no ceasefire this year,” the defence minister told parliament.",
+         "There will be no ceasefire this year"),
     ],
 )
 def test_stance_plain_opposition(nlp, classifier, sentence, quote):

@@ -146,8 +146,11 @@ class ActorLinker:
         """Registry matches, then the model's entities, cleaned; overlaps are resolved later."""
         out: list[Span] = []
         for span in registry_spans:
-            if span.id_.startswith(ROLE_PREFIX) and not self.registry.holder(int(span.id_[len(ROLE_PREFIX):]), doc._.anchor):
-                continue  # an office whose holder on this date is unknown names nobody
+            if span.id_.startswith(ROLE_PREFIX):
+                if not self.registry.holder(int(span.id_[len(ROLE_PREFIX):]), doc._.anchor):
+                    continue  # an office whose holder on this date is unknown names nobody
+                if span.end < len(doc) and doc[span.end].pos_ == "PROPN" and doc[span.end].is_title:
+                    continue  # a title before the name ("NATO Secretary General Mark Rutte"): the name says it
             cleaned = clean_mention(span, set())
             if cleaned is not None:
                 out.append(self._institution_or(Span(doc, cleaned.start, cleaned.end, label=span.label_, span_id=span.id_)))

@@ -544,7 +544,12 @@ def classify_statement(
                 from_quote = from_quote or source == "quote"
     for start, _, text in targets:
         head = quote[start]
-        if head.pos_ == "VERB" and is_negated(head, lexicon.negators) and subject_is_speaker(head, speaker):
+        speaker_refuses = head.pos_ == "VERB" and is_negated(head, lexicon.negators) and subject_is_speaker(head, speaker)
+        # "there will be no talks": the target itself negated by its determiner
+        target_denied = head.pos_ in ("NOUN", "PROPN") and any(
+            child.dep_ == "det" and _norm(child.lower_) in lexicon.negators for child in head.children
+        )
+        if speaker_refuses or target_denied:
             score -= 1
             evidence.append(f"not {text}")
             from_quote = True
