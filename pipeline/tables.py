@@ -1,6 +1,7 @@
 """Processed Docs → table rows (SPEC section 7). The one place that does this."""
 from __future__ import annotations
 
+from pipeline.components.actors import ACTOR_LABELS
 from pipeline.components.extensions import DATES_KEY, QUOTES_KEY
 from pipeline.components.stance import summarise_stances
 from pipeline.corpus import Article
@@ -26,8 +27,13 @@ def document_row(article: Article, doc: Doc | None = None) -> dict:
         "n_dates": None,
     }
     if doc is not None:
-        row.update(n_entities=len(doc.ents), n_quotes=len(doc.spans.get(QUOTES_KEY, [])), n_dates=len(doc.spans.get(DATES_KEY, [])))
+        row.update(n_entities=len(actor_mentions(doc)), n_quotes=len(doc.spans.get(QUOTES_KEY, [])), n_dates=len(doc.spans.get(DATES_KEY, [])))
     return row
+
+
+def actor_mentions(doc: Doc) -> list:
+    """The entity mentions that are actors or places (doc.ents also keeps dates for later stages)."""
+    return [e for e in doc.ents if e.label_ in ACTOR_LABELS]
 
 
 def doc_to_rows(doc: Doc, article: Article) -> TableRows:
@@ -36,7 +42,7 @@ def doc_to_rows(doc: Doc, article: Article) -> TableRows:
     entities = [
         {"doc_id": doc_id, "start_char": e.start_char, "end_char": e.end_char, "text": e.text, "label": e.label_,
          "canonical": e._.canonical or e.text}
-        for e in doc.ents
+        for e in actor_mentions(doc)
     ]
     quote_spans = list(doc.spans.get(QUOTES_KEY, []))
     quotes = [

@@ -44,3 +44,10 @@ def test_components_paragraph_break_is_a_sentence_break(nlp):
     starts = [sent.text.strip() for sent in doc.sents]
     assert starts[0] == "Ceasefire hopes fade in Doha"
     assert starts[1].startswith("Negotiators")
+
+
+def test_components_stance_reads_dates_a_time_is_not_a_condition(run_doc):
+    doc = run_doc("Diplomats in Vienna believe that neither side will be ready for serious talks before the spring.")
+    (quote,) = doc.spans["quotes"]
+    assert "before the spring" in quote.text
+    assert quote._.stance != "conditional"

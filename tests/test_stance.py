@@ -61,6 +61,8 @@ def check(nlp, classifier, sentence, quote, expected, speaker="the official"):
          "both sides to agree to a ceasefire"),
         ("“We need to sit down with the other side and end this war,” the mayor told reporters.",
          "We need to sit down with the other side and end this war"),
+        ("The two leaders said the invading army should agree to an immediate truce.",
+         "the invading army should agree to an immediate truce"),
     ],
 )
 def test_stance_plain_support(nlp, classifier, sentence, quote):

@@ -25,10 +25,10 @@ def make_paragraphs(nlp: Language, name: str, min_newlines: int):
 @Language.factory(
     "parley_actors",
     assigns=["doc.ents", "span._.canonical"],
-    default_config={"registry_path": "configs/actors.yml"},
+    default_config={"registry_path": "configs/actors.yml", "context_labels": ["DATE", "TIME", "EVENT", "LAW"]},
 )
-def make_actors(nlp: Language, name: str, registry_path: str) -> ActorLinker:
-    return ActorLinker(nlp, name, registry_path=registry_path)
+def make_actors(nlp: Language, name: str, registry_path: str, context_labels: list[str]) -> ActorLinker:
+    return ActorLinker(nlp, name, registry_path=registry_path, context_labels=context_labels)
 
 
 @Language.factory(

@@ -20,7 +20,7 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-KEPT_LABELS = ("PERSON", "ORG", "GPE")
+ACTOR_LABELS = ("PERSON", "ORG", "GPE")
 REGISTRY_SPANS_KEY = "parley_registry"
 ROLE_PREFIX = "role:"
 DETERMINERS = {"the", "The"}
@@ -122,8 +122,10 @@ def _spelling_variants(forms: list[str]) -> list[str]:
 class ActorLinker:
     """Find actor mentions and give each one its canonical name in the document."""
 
-    def __init__(self, nlp: Language, name: str, *, registry_path: str):
+    def __init__(self, nlp: Language, name: str, *, registry_path: str, context_labels: list[str]):
         self.name = name
+        # the model's non-actor entities (DATE, EVENT …) that later stages read stay in doc.ents
+        self.context_labels = set(context_labels)
         self.registry = Registry.from_yaml(registry_path)
         self.ruler = SpanRuler(nlp, name=f"{name}_ruler", spans_key=REGISTRY_SPANS_KEY, annotate_ents=False, overwrite=True)
         self.ruler.add_patterns(self.registry.patterns())
@@ -134,12 +136,16 @@ class ActorLinker:
         del doc.spans[REGISTRY_SPANS_KEY]
         mentions = resolve_overlaps(self._mentions(doc, registry_spans))
         names = canonical_names(mentions, self.registry, doc._.anchor)
+        taken = {i for m in mentions for i in range(m.start, m.end)}
+        context = [e for e in doc.ents if e.label_ in self.context_labels and not any(i in taken for i in range(e.start, e.end))]
         # Span extension values are keyed by the span's label and id too: set the final
         # label first, then the canonical name on the spans doc.ents hands out.
-        doc.ents = [Span(doc, m.start, m.end, label=label, span_id=m.id_) for m, (label, _) in zip(mentions, names)]
+        actors = [Span(doc, m.start, m.end, label=label, span_id=m.id_) for m, (label, _) in zip(mentions, names)]
+        doc.ents = sorted(actors + context, key=lambda span: span.start)
         canonical_at = {(m.start, m.end): canonical for m, (_, canonical) in zip(mentions, names)}
         for ent in doc.ents:
-            ent._.canonical = canonical_at[(ent.start, ent.end)]
+            if ent.label_ in ACTOR_LABELS:
+                ent._.canonical = canonical_at[(ent.start, ent.end)]
         return doc
 
     def _mentions(self, doc: Doc, registry_spans: list[Span]) -> list[Span]:
@@ -155,7 +161,7 @@ class ActorLinker:
             if cleaned is not None:
                 out.append(self._institution_or(Span(doc, cleaned.start, cleaned.end, label=span.label_, span_id=span.id_)))
         for ent in doc.ents:
-            if ent.label_ not in KEPT_LABELS or in_subheading(ent):
+            if ent.label_ not in ACTOR_LABELS or in_subheading(ent):
                 continue
             if ent.label_ == "PERSON":
                 ent = extend_given_names(ent, self.registry.titles)

@@ -24,7 +24,7 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .extensions import QUOTES_KEY
+from .extensions import DATES_KEY, QUOTES_KEY
 
 log = logging.getLogger(__name__)
 
@@ -291,6 +291,11 @@ def clause_head(token: Token) -> Token:
     return node
 
 
+def _in_date(token: Token) -> bool:
+    """Whether the dates stage found a date expression covering ``token``."""
+    return any(d.start <= token.i < d.end for d in token.doc.spans.get(DATES_KEY, []))
+
+
 def condition_applies(marker: Token, target_tokens: Sequence[Token], lexicon: StanceLexicon) -> bool:
     """Whether a one-word condition marker ("if", "after", "without") qualifies the target.
 
@@ -308,7 +313,7 @@ def condition_applies(marker: Token, target_tokens: Sequence[Token], lexicon: St
         return False
     if marker.dep_ == "prep":
         objects = [c for c in marker.children if c.dep_ in ("pobj", "pcomp")]
-        if any(o.ent_type_ in lexicon.condition_time_entities or o.pos_ == "PROPN" for o in objects):
+        if any(o.ent_type_ in lexicon.condition_time_entities or o.pos_ == "PROPN" or _in_date(o) for o in objects):
             return False
         condition = marker
     elif marker.dep_ == "mark":
