@@ -112,6 +112,33 @@ def test_quotes_multi_paragraph_quote_shares_speaker(nlp):
     assert all(q["speaker"] == "Angela Merkel" and q["kind"] == "direct" for q in found)
 
 
+def test_quotes_verbless_paragraph_of_a_long_quote_is_kept(nlp):
+    text = (
+        "“The harbour must reopen,” the port director, Lena Vasquez, told the council.\n"
+        "“No grain, no bread.\n"
+        "“We will ship again as soon as the mines are cleared.”"
+    )
+    found = quotes(nlp, text)
+    assert [q["text"] for q in found] == [
+        "The harbour must reopen,", "No grain, no bread.", "We will ship again as soon as the mines are cleared."
+    ]
+    assert {q["speaker"] for q in found} == {"Lena Vasquez"}
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("Any accord, the mediator said, would need the approval of both parliaments.",
+         "Any accord, the mediator said, would need the approval of both parliaments", "the mediator"),
+        ("Mirela Dragan spoke first. The old treaties, she added, had proved that guarantees were worthless.",
+         "The old treaties, she added, had proved that guarantees were worthless", "Mirela Dragan"),
+    ],
+)
+def test_quotes_cue_set_off_inside_the_reported_clause(nlp, text, content, speaker):
+    found = quotes(nlp, text)
+    assert [(q["text"], q["speaker"]) for q in found] == [(content, speaker)]
+
+
 def test_quotes_quote_without_cue_inherits_previous_speaker(nlp):
     text = "“We are ready to talk,” Antonio Guterres said on Friday. “The question is whether Moscow is ready as well.”"
     found = quotes(nlp, text)

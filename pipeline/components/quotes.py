@@ -349,6 +349,17 @@ def _cut_paragraph(doc: Doc, lo: int, hi: int, anchor: int) -> tuple[int, int]:
     return lo, hi
 
 
+def _parenthetical_cue(tok: Token, lex: QuoteLexicon) -> bool:
+    """A speech verb set off by commas inside the clause it reports: "X, he added, Y"."""
+    if tok.dep_ != "parataxis" or tok.lemma_.lower() not in lex.clause_verbs or tok.head.i < tok.i:
+        return False
+    left, right = tok.left_edge.i, tok.right_edge.i
+    doc = tok.doc
+    opened = doc[left].text == "," or (left > tok.sent.start and doc[left - 1].text == ",")
+    closed = doc[right].text == "," or (right + 1 < len(doc) and doc[right + 1].text == ",")
+    return opened and closed
+
+
 def _find_cues(doc: Doc, lex: QuoteLexicon, quoted: list[bool]) -> list[_Cue]:
     """Every cue outside quotation marks with its content range and source token."""
     cues: list[_Cue] = []
@@ -417,6 +428,16 @@ def _find_cues(doc: Doc, lex: QuoteLexicon, quoted: list[bool]) -> list[_Cue]:
         source, passive = _find_source(tok, lex)
         if source is not None and lex.pronouns.get(source.lower_, {}).get("kind") == "writer":
             continue  # the writer's own voice ("we expect talks to start") is not attributed
+        if any(_parenthetical_cue(c, lex) for c in children):
+            continue  # the sentence belongs to the cue set off inside it, not to this verb
+        if _parenthetical_cue(tok, lex) and source is not None:
+            # "Any deal, the minister said, would need parliament's approval": the
+            # content is the sentence around the parenthetical cue
+            lo, hi = _cut_paragraph(doc, tok.sent.start, tok.sent.end - 1, tok.i)
+            lo, hi = _strip_range(doc, lo, hi, marks)
+            if hi >= lo and _word_count(doc, lo, hi) >= 4:
+                cues.append(_Cue(tok, tok.text, lo, hi, source, passive))
+            continue
         if lemma in lex.clause_verbs:
             comp = next((c for c in children if c.dep_ == "ccomp" and c.i > tok.i), None)
             comp_before = next((c for c in children if c.dep_ == "ccomp" and c.i < tok.i), None)
@@ -931,7 +952,8 @@ def extract_quotes(doc: Doc, lexicon: QuoteLexicon) -> list[QuoteCandidate]:
             cue_tok = _naming_cue(doc, a, b, lex)
             if cue_tok is not None:
                 source, _ = _find_source(cue_tok, lex)
-        if cue_tok is None and (
+        paragraph_of_longer_quote = m.continues or m.close_at < 0
+        if cue_tok is None and not paragraph_of_longer_quote and (
             n_words < lex.min_direct_words or not any(t.pos_ in ("VERB", "AUX") for t in doc[a:b + 1])
         ):
             continue  # a term or title set off in marks, not a statement
