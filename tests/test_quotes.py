@@ -139,6 +139,17 @@ def test_quotes_cue_set_off_inside_the_reported_clause(nlp, text, content, speak
     assert [(q["text"], q["speaker"]) for q in found] == [(content, speaker)]
 
 
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("The envoy said on Thursday the delegations were close to a deal.", "the delegations were close to a deal"),
+        ("The governor told reporters last week the bridge would reopen soon.", "the bridge would reopen soon"),
+    ],
+)
+def test_quotes_time_of_saying_is_not_content(nlp, text, content):
+    assert [q["text"] for q in quotes(nlp, text)] == [content]
+
+
 def test_quotes_quote_without_cue_inherits_previous_speaker(nlp):
     text = "“We are ready to talk,” Antonio Guterres said on Friday. “The question is whether Moscow is ready as well.”"
     found = quotes(nlp, text)

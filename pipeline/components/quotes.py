@@ -20,7 +20,7 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .extensions import QUOTES_KEY
+from .extensions import DATES_KEY, QUOTES_KEY
 
 PUNCT_STRIP = set(".,;:!?–—-()[] \n\t\xa0")
 SENTENCE_END = ".?!"
@@ -349,6 +349,33 @@ def _cut_paragraph(doc: Doc, lo: int, hi: int, anchor: int) -> tuple[int, int]:
     return lo, hi
 
 
+def _skip_leading_time(doc: Doc, lo: int, hi: int) -> int:
+    """Start of reported content after a time phrase the parser put into it.
+
+    "said on Monday he was ready": "on Monday" dates the saying, not the content.
+    """
+    def is_time(t: Token) -> bool:
+        return t.ent_type_ in ("DATE", "TIME") or any(d.start <= t.i < d.end for d in doc.spans.get(DATES_KEY, []))
+
+    start = lo
+    while start < hi:
+        tok = doc[start]
+        if tok.dep_ == "prep" and tok.right_edge.i < hi and all(is_time(t) for t in doc[tok.i + 1:tok.right_edge.i + 1]):
+            start = tok.right_edge.i + 1
+        elif is_time(tok):
+            end = start
+            while end < hi and is_time(doc[end]):
+                end += 1
+            if not any(t.dep_ == "npadvmod" for t in doc[start:end]):
+                break
+            start = end
+        else:
+            break
+    if start != lo and any(t.dep_ in ("nsubj", "nsubjpass", "expl") for t in doc[start:hi + 1]):
+        return start
+    return lo
+
+
 def _parenthetical_cue(tok: Token, lex: QuoteLexicon) -> bool:
     """A speech verb set off by commas inside the clause it reports: "X, he added, Y"."""
     if tok.dep_ != "parataxis" or tok.lemma_.lower() not in lex.clause_verbs or tok.head.i < tok.i:
@@ -458,6 +485,7 @@ def _find_cues(doc: Doc, lex: QuoteLexicon, quoted: list[bool]) -> list[_Cue]:
                         if t.tag_ == "VBG" and t.dep_ in ("advcl", "conj") and t.lemma_.lower() in lex.clause_verbs:
                             hi = t.left_edge.i - 1
                             break
+                    lo = _skip_leading_time(doc, lo, hi)
                     lo, hi = _strip_range(doc, lo, hi, marks)
                     if hi >= lo and _word_count(doc, lo, hi) >= 2:
                         cues.append(_Cue(tok, tok.text, lo, hi, source, passive))
