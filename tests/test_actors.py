@@ -104,3 +104,8 @@ def test_actors_title_before_a_name_keeps_the_organisation_in_it(run_doc):
     doc = run_doc("NATO Secretary General Mark Rutte met envoys in Vilnius on Monday.", anchor="2025-03-03")
     found = {(e._.canonical, e.label_) for e in doc.ents}
     assert {("NATO", "ORG"), ("Mark Rutte", "PERSON")} <= found
+
+
+def test_actors_dateline_capitals_do_not_become_the_canonical_name(run_doc):
+    doc = run_doc("TBILISI, May 2 (Reuters) - Talks resumed. Officials in Tbilisi said the venue would stay in Tbilisi.")
+    assert {e._.canonical for e in doc.ents if e.text.lower() == "tbilisi"} == {"Tbilisi"}

@@ -1,6 +1,7 @@
 """Every parley component: registered, configurable, and kept by to_disk/spacy.load."""
 from __future__ import annotations
 
+import pytest
 import spacy
 from spacy.lang.en import English
 from spacy.language import Language
@@ -51,3 +52,16 @@ def test_components_stance_reads_dates_a_time_is_not_a_condition(run_doc):
     (quote,) = doc.spans["quotes"]
     assert "before the spring" in quote.text
     assert quote._.stance != "conditional"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "LVIV, May 4 (Reuters) - Poland's envoy to the talks said on Tuesday that a deal was close.",
+        "May 4 (Reuters) - Poland's envoy to the talks said on Tuesday that a deal was close.",
+    ],
+)
+def test_components_dateline_is_not_the_speaker(run_doc, text):
+    doc = run_doc(text)
+    (quote,) = doc.spans["quotes"]
+    assert quote._.speaker == "Poland's envoy to the talks"

@@ -150,6 +150,11 @@ def test_quotes_time_of_saying_is_not_content(nlp, text, content):
     assert [q["text"] for q in quotes(nlp, text)] == [content]
 
 
+def test_quotes_subject_that_cannot_speak_is_no_source(nlp):
+    text = "The offensive stalled near the river, suggesting the front has frozen for the winter."
+    assert quotes(nlp, text) == []
+
+
 def test_quotes_quote_without_cue_inherits_previous_speaker(nlp):
     text = "“We are ready to talk,” Antonio Guterres said on Friday. “The question is whether Moscow is ready as well.”"
     found = quotes(nlp, text)

@@ -3,12 +3,14 @@
 A factory name in ``configs/default.cfg`` traces to exactly one function here; the
 component classes live in the stage modules beside this file.
 """
+import re
+
 from spacy.language import Language
 
 from . import extensions  # noqa: F401  (registers the Doc/Span extensions)
 from .actors import ActorLinker
 from .dates import DateNormalizer
-from .paragraphs import mark_paragraph_starts
+from .paragraphs import mark_sentence_starts
 from .quotes import QuoteExtractor
 from .stance import StanceClassifier
 
@@ -16,10 +18,11 @@ from .stance import StanceClassifier
 @Language.factory(
     "parley_paragraphs",
     assigns=["token.is_sent_start"],
-    default_config={"min_newlines": 2},
+    default_config={"min_newlines": 2, "dateline_pattern": ""},
 )
-def make_paragraphs(nlp: Language, name: str, min_newlines: int):
-    return lambda doc: mark_paragraph_starts(doc, min_newlines)
+def make_paragraphs(nlp: Language, name: str, min_newlines: int, dateline_pattern: str):
+    dateline = re.compile(dateline_pattern, re.MULTILINE) if dateline_pattern else None
+    return lambda doc: mark_sentence_starts(doc, min_newlines, dateline)
 
 
 @Language.factory(

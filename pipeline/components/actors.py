@@ -331,7 +331,8 @@ def canonical_names(mentions: list[Span], registry: Registry, anchor: str) -> li
         holders = [registry.holder(int(s.id_[len(ROLE_PREFIX):]), anchor) for s in spans if s.id_.startswith(ROLE_PREFIX)]
         registry_actor = (actors or holders or [""])[0]
         names = [s.text for s in spans if not s.id_.startswith(ROLE_PREFIX)]
-        canonical = max(names, key=lambda n: (len(n.split()), len(n))) if names else registry_actor
+        # fullest form; among forms as full, the most used ("Moscow", not a dateline's "MOSCOW")
+        canonical = max(names, key=lambda n: (len(n.split()), len(n), names.count(n))) if names else registry_actor
         resolved[root] = (_group_label(spans, registry, registry_actor), canonical)
     return [resolved[find(index)] for index in range(len(mentions))]
 

@@ -51,7 +51,7 @@ class QuoteLexicon:
             k.lower(): {str(p).lower() for p in v} for k, v in r.get("object_prep_cues", {}).items()
         }
         self.source_phrases = [tuple(str(w).lower() for w in p) for p in r.get("source_phrases", [])]
-        self.anonymous_heads = low("anonymous_heads")
+        self.non_source_heads = low("non_source_heads")
         self.title_words = low("title_words")
         self.medium_nouns = low("medium_nouns")
         self.question_words = low("question_words")
@@ -993,7 +993,10 @@ def extract_quotes(doc: Doc, lexicon: QuoteLexicon) -> list[QuoteCandidate]:
 
     results = sorted(kept + direct, key=lambda q: (q.start, q.end))
     _resolve_speakers(doc, lex, results, quoted, [(q.start, q.end) for q in kept])
-    return results
+    return [
+        q for q in results
+        if not (q.speaker.kind == "anonymous" and q.source_i >= 0 and doc[q.source_i].lemma_.lower() in lex.non_source_heads)
+    ]
 
 
 def _resolve_speakers(doc: Doc, lex: QuoteLexicon, quotes: list[QuoteCandidate], quoted: list[bool],
