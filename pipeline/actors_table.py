@@ -10,7 +10,11 @@ Layout (one long table): every actor has one row with ``window_kind == "all"`` a
 ``window`` the window's label ("2023-05", "2023", "2023-W19", or the ``doc_id`` for
 "article"). Articles without a publication date fall in the window ``"unknown"``.
 
-Columns: ``actor, actor_kind, window_kind, window, n_statements, n_quotes,
+An actor is identified by the stances table's ``actor_id`` (the registry's name for
+actors it knows, so spellings that differ between articles count as one actor),
+falling back to ``actor``; ``names`` lists the spellings the articles used.
+
+Columns: ``actor, names, actor_kind, window_kind, window, n_statements, n_quotes,
 n_articles, n_support, n_oppose, n_conditional, n_neutral, net_score,
 dominant_stance, first_published, last_published``.
 
@@ -32,7 +36,7 @@ STANCE_ORDER = ("support", "oppose", "conditional", "neutral")
 WINDOWS = ("month", "year", "week", "quarter", "article")
 UNKNOWN = "unknown"
 COLUMNS = [
-    "actor", "actor_kind", "window_kind", "window", "n_statements", "n_quotes",
+    "actor", "names", "actor_kind", "window_kind", "window", "n_statements", "n_quotes",
     "n_articles", "n_support", "n_oppose", "n_conditional", "n_neutral", "net_score",
     "dominant_stance", "first_published", "last_published",
 ]
@@ -82,6 +86,7 @@ def _summarise(group: pd.DataFrame) -> dict[str, object]:
     kinds = group["actor_kind"].dropna()
     kinds = kinds[kinds.astype(str) != ""]
     row: dict[str, object] = {
+        "names": "; ".join(sorted(set(group["actor"].astype(str)))),
         "actor_kind": kinds.mode().iloc[0] if len(kinds) else "",
         "n_statements": n,
         "n_quotes": int(group["n_quotes"].sum()),
@@ -125,11 +130,13 @@ def build_actors_table(
     data = data.merge(published, on="doc_id", how="left")
     data["published"] = data["published"].fillna("").astype(str)
     data["window"] = window_label(data["published"], data["doc_id"], window)
+    identity = data["actor_id"] if "actor_id" in data else data["actor"]
+    data["identity"] = identity.fillna(data["actor"]).astype(str)
 
     rows = []
-    for actor, group in data.groupby("actor", sort=True):
+    for actor, group in data.groupby("identity", sort=True):
         rows.append({"actor": actor, "window_kind": "all", "window": "all", **_summarise(group)})
-    for (label, actor), group in data.groupby(["window", "actor"], sort=True):
+    for (label, actor), group in data.groupby(["window", "identity"], sort=True):
         rows.append({"actor": actor, "window_kind": window, "window": label, **_summarise(group)})
     table = pd.DataFrame(rows, columns=COLUMNS)
     table["net_score"] = table["net_score"].astype(float)

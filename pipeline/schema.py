@@ -28,6 +28,7 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "text": "string",
         "label": "string",
         "canonical": "string",
+        "actor_id": "string",
     },
     "quotes": {
         "doc_id": "string",
@@ -60,6 +61,7 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
     "stances": {
         "doc_id": "string",
         "actor": "string",
+        "actor_id": "string",
         "actor_kind": "string",
         "stance": "string",
         "n_quotes": "Int64",

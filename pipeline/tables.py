@@ -41,7 +41,7 @@ def doc_to_rows(doc: Doc, article: Article) -> TableRows:
     doc_id = article.doc_id
     entities = [
         {"doc_id": doc_id, "start_char": e.start_char, "end_char": e.end_char, "text": e.text, "label": e.label_,
-         "canonical": e._.canonical or e.text}
+         "canonical": e._.canonical or e.text, "actor_id": e._.actor_id or e._.canonical or e.text}
         for e in actor_mentions(doc)
     ]
     quote_spans = list(doc.spans.get(QUOTES_KEY, []))
@@ -63,12 +63,15 @@ def doc_to_rows(doc: Doc, article: Article) -> TableRows:
         "entities": entities,
         "quotes": quotes,
         "dates": dates,
-        "stances": stance_rows(doc_id, quote_spans),
+        "stances": stance_rows(doc_id, quote_spans, {e["canonical"]: e["actor_id"] for e in entities}),
     }
 
 
-def stance_rows(doc_id: str, quote_spans: list) -> list[dict]:
-    """One row per speaker of the document, summarising its statements' stances."""
+def stance_rows(doc_id: str, quote_spans: list, actor_ids: dict[str, str]) -> list[dict]:
+    """One row per speaker of the document, summarising its statements' stances.
+
+    ``actor_ids`` maps the document's canonical names to their cross-document ids.
+    """
     by_speaker: dict[tuple[str, str], list] = {}
     for quote in quote_spans:
         if quote._.speaker_kind == "unresolved" or not quote._.speaker:
@@ -77,7 +80,7 @@ def stance_rows(doc_id: str, quote_spans: list) -> list[dict]:
     rows = []
     for (speaker, kind), spans in by_speaker.items():
         stance, evidence = summarise_stances([(q._.stance, q._.stance_confidence, q._.stance_evidence) for q in spans])
-        rows.append({"doc_id": doc_id, "actor": speaker, "actor_kind": kind, "stance": stance, "n_quotes": len(spans),
+        rows.append({"doc_id": doc_id, "actor": speaker, "actor_id": actor_ids.get(speaker, speaker), "actor_kind": kind, "stance": stance, "n_quotes": len(spans),
                      "quote_ids": ";".join(q._.quote_id for q in spans), "evidence": evidence})
     return rows
 

@@ -79,7 +79,7 @@ def test_actors_acronym_and_mislabelled_surname_join_their_names():
         Span(doc, 11, 12, label="GPE"),  # Brandauer, mislabelled by a model
     ]
     names = canonical_names(mentions, Registry(), "")
-    assert names == [
+    assert [(label, canonical) for label, canonical, _ in names] == [
         ("ORG", "Financial Daily Herald"),
         ("PERSON", "Ilse Brandauer"),
         ("ORG", "Financial Daily Herald"),
@@ -109,3 +109,11 @@ def test_actors_title_before_a_name_keeps_the_organisation_in_it(run_doc):
 def test_actors_dateline_capitals_do_not_become_the_canonical_name(run_doc):
     doc = run_doc("TBILISI, May 2 (Reuters) - Talks resumed. Officials in Tbilisi said the venue would stay in Tbilisi.")
     assert {e._.canonical for e in doc.ents if e.text.lower() == "tbilisi"} == {"Tbilisi"}
+
+
+@pytest.mark.parametrize("spelling", ["Volodymyr Zelenskiy", "Volodymyr Zelenskyy", "Volodymyr Zelensky"])
+def test_actors_one_id_across_spellings(run_doc, spelling):
+    doc = run_doc(f"{spelling} met envoys in Kyiv on Monday.")
+    (person,) = [e for e in doc.ents if e.label_ == "PERSON"]
+    assert person._.canonical == spelling
+    assert person._.actor_id == "Volodymyr Zelensky"

@@ -122,3 +122,20 @@ def test_actors_table_empty():
 def test_actors_table_unknown_window():
     with pytest.raises(ValueError):
         build_actors_table(STANCES, DOCUMENTS, window="fortnight")
+
+
+def test_actors_table_groups_spellings_by_actor_id():
+    stances = pd.DataFrame(
+        [
+            ("a", "Olena Zelinska", "Olena Zelenska", "named", "support", 1),
+            ("b", "Olena Zelenska", "Olena Zelenska", "named", "oppose", 1),
+            ("b", "two officials", "two officials", "anonymous", "neutral", 1),
+        ],
+        columns=["doc_id", "actor", "actor_id", "actor_kind", "stance", "n_quotes"],
+    )
+    table = build_actors_table(stances, DOCUMENTS, window="month")
+    overall = row(table, "Olena Zelenska", "all")
+    assert overall["n_statements"] == 2 and overall["n_articles"] == 2
+    assert overall["names"] == "Olena Zelenska; Olena Zelinska"
+    assert overall["dominant_stance"] == "mixed"
+    assert set(table["actor"]) == {"Olena Zelenska", "two officials"}

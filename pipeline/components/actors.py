@@ -140,12 +140,12 @@ class ActorLinker:
         context = [e for e in doc.ents if e.label_ in self.context_labels and not any(i in taken for i in range(e.start, e.end))]
         # Span extension values are keyed by the span's label and id too: set the final
         # label first, then the canonical name on the spans doc.ents hands out.
-        actors = [Span(doc, m.start, m.end, label=label, span_id=m.id_) for m, (label, _) in zip(mentions, names)]
+        actors = [Span(doc, m.start, m.end, label=label, span_id=m.id_) for m, (label, _, _) in zip(mentions, names)]
         doc.ents = sorted(actors + context, key=lambda span: span.start)
-        canonical_at = {(m.start, m.end): canonical for m, (_, canonical) in zip(mentions, names)}
+        identity_at = {(m.start, m.end): (canonical, actor_id) for m, (_, canonical, actor_id) in zip(mentions, names)}
         for ent in doc.ents:
             if ent.label_ in ACTOR_LABELS:
-                ent._.canonical = canonical_at[(ent.start, ent.end)]
+                ent._.canonical, ent._.actor_id = identity_at[(ent.start, ent.end)]
         return doc
 
     def _mentions(self, doc: Doc, registry_spans: list[Span]) -> list[Span]:
@@ -267,8 +267,8 @@ def _name_key(text: str) -> str:
     return " ".join(text.replace("’", "'").split()).lower()
 
 
-def canonical_names(mentions: list[Span], registry: Registry, anchor: str) -> list[tuple[str, str]]:
-    """Group mentions that refer to one actor; returns (label, canonical name) per mention.
+def canonical_names(mentions: list[Span], registry: Registry, anchor: str) -> list[tuple[str, str, str]]:
+    """Group mentions that refer to one actor; returns (label, canonical name, actor id) per mention.
 
     Mentions join when they name the same registry actor (offices via their holder
     on ``anchor``), have the same normalised text, or when a shorter name's words
@@ -276,7 +276,9 @@ def canonical_names(mentions: list[Span], registry: Registry, anchor: str) -> li
     Security Council" → "US National Security Council"). A one-word ORG/GPE name
     is too ambiguous to join a longer one, unless it is a person's surname the
     model mislabelled. The canonical name is the longest non-office form the
-    document uses, else the registry's canonical name.
+    document uses, else the registry's canonical name; the actor id is the
+    registry's canonical name when the registry knows the actor (so one actor is
+    one id across articles that spell it differently), else the canonical name.
     """
     parent = list(range(len(mentions)))
 
@@ -325,7 +327,7 @@ def canonical_names(mentions: list[Span], registry: Registry, anchor: str) -> li
     members: dict[int, list[Span]] = {}
     for index, span in enumerate(mentions):
         members.setdefault(find(index), []).append(span)
-    resolved: dict[int, tuple[str, str]] = {}
+    resolved: dict[int, tuple[str, str, str]] = {}
     for root, spans in members.items():
         actors = [s.id_ for s in spans if s.id_ and not s.id_.startswith(ROLE_PREFIX)]
         holders = [registry.holder(int(s.id_[len(ROLE_PREFIX):]), anchor) for s in spans if s.id_.startswith(ROLE_PREFIX)]
@@ -333,7 +335,7 @@ def canonical_names(mentions: list[Span], registry: Registry, anchor: str) -> li
         names = [s.text for s in spans if not s.id_.startswith(ROLE_PREFIX)]
         # fullest form; among forms as full, the most used ("Moscow", not a dateline's "MOSCOW")
         canonical = max(names, key=lambda n: (len(n.split()), len(n), names.count(n))) if names else registry_actor
-        resolved[root] = (_group_label(spans, registry, registry_actor), canonical)
+        resolved[root] = (_group_label(spans, registry, registry_actor), canonical, registry_actor or canonical)
     return [resolved[find(index)] for index in range(len(mentions))]
 
 

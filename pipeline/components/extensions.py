@@ -22,6 +22,9 @@ DOC_EXTENSIONS = {
 SPAN_EXTENSIONS = {
     # actors: the entity's canonical name in this document (on doc.ents)
     "canonical": "",
+    # actors: the same actor across documents: the registry's canonical name when the
+    # registry knows the actor, else the in-document canonical name
+    "actor_id": "",
     # quotes (on doc.spans["quotes"])
     "quote_id": "",
     "quote_kind": "",  # "direct" | "indirect"
