@@ -117,3 +117,8 @@ def test_actors_one_id_across_spellings(run_doc, spelling):
     (person,) = [e for e in doc.ents if e.label_ == "PERSON"]
     assert person._.canonical == spelling
     assert person._.actor_id == "Volodymyr Zelensky"
+
+
+def test_actors_name_beside_a_person_role_is_a_person(run_doc):
+    doc = run_doc("Moldova’s chief negotiator, Tudor Vranceanu, told reporters that the talks had stalled.")
+    assert ("Tudor Vranceanu", "PERSON") in {(e._.canonical, e.label_) for e in doc.ents}

@@ -159,6 +159,12 @@ def test_stance_negated_opposition(nlp, classifier, sentence, quote):
         # rejecting terms, not the talks: a red line
         ("The president has ruled out ceding any land to the invaders.",
          "ceding any land to the invaders"),
+        # "the table" idiom for negotiations, with "only if"
+        ("The rebel envoy said his side would come back to the table only if the shelling stopped.",
+         "his side would come back to the table only if the shelling stopped"),
+        # an obligation with settlement terms that name the front line
+        ("“Any deal has to reflect the realities on the ground,” the Kremlin aide said.",
+         "Any deal has to reflect the realities on the ground"),
     ],
 )
 def test_stance_conditions(nlp, classifier, sentence, quote):

@@ -48,6 +48,7 @@ class Registry:
     titles: set[str] = field(default_factory=set)
     never_actors: set[str] = field(default_factory=set)  # words the model mistakes for names
     org_suffixes: set[str] = field(default_factory=set)  # "<name> administration" is an ORG
+    person_roles: set[str] = field(default_factory=set)  # role nouns only a person has
 
     @classmethod
     def from_dict(cls, data: dict) -> "Registry":
@@ -59,7 +60,8 @@ class Registry:
                 holder["start"], holder["end"] = str(holder.get("start") or ""), str(holder.get("end") or "")
         return cls(actors=actors, roles=roles, titles=set(data.get("titles") or []),
                    never_actors=set(data.get("never_actors") or []),
-                   org_suffixes={w.lower() for w in data.get("org_suffixes") or []})
+                   org_suffixes={w.lower() for w in data.get("org_suffixes") or []},
+                   person_roles={w.lower() for w in data.get("person_roles") or []})
 
     @classmethod
     def from_yaml(cls, path: Path | str) -> "Registry":
@@ -72,6 +74,7 @@ class Registry:
             "titles": sorted(self.titles),
             "never_actors": sorted(self.never_actors),
             "org_suffixes": sorted(self.org_suffixes),
+            "person_roles": sorted(self.person_roles),
         }
 
     def holder(self, role_index: int, day: str) -> str:
@@ -167,8 +170,21 @@ class ActorLinker:
                 ent = extend_given_names(ent, self.registry.titles)
             cleaned = clean_mention(ent, self.registry.titles if ent.label_ == "PERSON" else set())
             if cleaned is not None and cleaned.text not in self.registry.never_actors:
-                out.append(self._institution_or(Span(doc, cleaned.start, cleaned.end, label=ent.label_)))
+                label = "PERSON" if self._has_person_role(cleaned) else ent.label_
+                out.append(self._institution_or(Span(doc, cleaned.start, cleaned.end, label=label)))
         return out
+
+    def _has_person_role(self, mention: Span) -> bool:
+        """Whether the name is in apposition with, or follows, a role only a person has
+        ("the chief negotiator, Rustem Umerov"): the model often tags such names ORG."""
+        root = mention.root
+        linked = [c for c in root.children if c.dep_ == "appos"]
+        if root.dep_ == "appos":
+            linked.append(root.head)
+        before = mention.doc[mention.start - 1] if mention.start > 0 else None
+        if before is not None and before.dep_ == "compound" and mention.start <= before.head.i < mention.end:
+            linked.append(before)
+        return any(t.lemma_.lower() in self.registry.person_roles for t in linked)
 
     def _institution_or(self, mention: Span) -> Span:
         """"the Biden administration" is an institution (ORG), not the person."""
