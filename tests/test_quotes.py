@@ -155,6 +155,11 @@ def test_quotes_subject_that_cannot_speak_is_no_source(nlp):
     assert quotes(nlp, text) == []
 
 
+def test_quotes_demand_addressed_to_someone(nlp):
+    found = quotes(nlp, "The Pope urged both armies to lay down their weapons before Easter.")
+    assert [(q["text"], q["speaker"]) for q in found] == [("both armies to lay down their weapons before Easter", "Pope")]
+
+
 def test_quotes_quote_without_cue_inherits_previous_speaker(nlp):
     text = "“We are ready to talk,” Antonio Guterres said on Friday. “The question is whether Moscow is ready as well.”"
     found = quotes(nlp, text)

@@ -63,6 +63,14 @@ def check(nlp, classifier, sentence, quote, expected, speaker="the official"):
          "We need to sit down with the other side and end this war"),
         ("The two leaders said the invading army should agree to an immediate truce.",
          "the invading army should agree to an immediate truce"),
+        # a demand whose object is the talks themselves argues for them
+        ("The Brazilian president called for an end to the fighting through negotiations.",
+         "an end to the fighting through negotiations"),
+        ("The pope said he would spare no effort to bring both sides to the negotiating table.",
+         "he would spare no effort to bring both sides to the negotiating table"),
+        # "without preconditions" removes the condition rather than stating one
+        ("“We are ready for talks without preconditions,” the envoy said.",
+         "We are ready for talks without preconditions"),
     ],
 )
 def test_stance_plain_support(nlp, classifier, sentence, quote):
@@ -80,6 +88,10 @@ def test_stance_plain_support(nlp, classifier, sentence, quote):
          "the peace plan as a trap"),
         ("“There will be no ceasefire this year,” the defence minister told parliament.",
          "There will be no ceasefire this year"),
+        ("The senator said she saw no basis for a settlement with the junta.",
+         "she saw no basis for a settlement with the junta"),
+        ("“A truce today would simply freeze the conflict,” the general warned.",
+         "A truce today would simply freeze the conflict"),
     ],
 )
 def test_stance_plain_opposition(nlp, classifier, sentence, quote):
@@ -159,6 +171,9 @@ def test_stance_negated_opposition(nlp, classifier, sentence, quote):
         # rejecting terms, not the talks: a red line
         ("The president has ruled out ceding any land to the invaders.",
          "ceding any land to the invaders"),
+        # "only on its terms"
+        ("The spokesman said the government was open to a settlement, but only on its own terms.",
+         "the government was open to a settlement, but only on its own terms"),
         # "the table" idiom for negotiations, with "only if"
         ("The rebel envoy said his side would come back to the table only if the shelling stopped.",
          "his side would come back to the table only if the shelling stopped"),

@@ -43,6 +43,7 @@ class QuoteLexicon:
         self.clause_verbs = self.speech_verbs | self.cognition_verbs
         self.weak_verbs = low("weak_verbs")
         self.xcomp_verbs = low("xcomp_verbs")
+        self.object_xcomp_verbs = low("object_xcomp_verbs")
         self.object_verbs = low("object_verbs")
         self.naming_verbs = low("naming_verbs")
         self.passive_source_verbs = low("passive_source_verbs")
@@ -521,6 +522,15 @@ def _find_cues(doc: Doc, lex: QuoteLexicon, quoted: list[bool]) -> list[_Cue]:
             if comp is not None:
                 lo, hi = _strip_range(doc, comp.left_edge.i, comp.right_edge.i, marks)
                 if hi - lo >= 1:
+                    cues.append(_Cue(tok, tok.text, lo, hi, source, passive))
+                    continue
+        if lemma in lex.object_xcomp_verbs:
+            # "urged both sides to agree a truce": the addressee and what they should do
+            dobj = next((c for c in children if c.dep_ == "dobj" and c.i > tok.i), None)
+            comp = next((c for c in children if c.dep_ == "xcomp" and dobj is not None and c.i > dobj.i), None)
+            if comp is not None:
+                lo, hi = _strip_range(doc, dobj.left_edge.i, comp.right_edge.i, marks)
+                if _word_count(doc, lo, hi) >= 3:
                     cues.append(_Cue(tok, tok.text, lo, hi, source, passive))
                     continue
         if lemma in lex.object_prep_cues:

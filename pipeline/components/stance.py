@@ -499,7 +499,9 @@ def classify_statement(
 
     # 3b. demands and settlement terms
     demand = find_phrases(quote, lexicon.demand) + find_phrases(governors, lexicon.demand)
-    if demand and (terms or targets):
+    # demanding terms is a condition; demanding the talks themselves ("called for a
+    # ceasefire") argues for them and is left to the cues below
+    if demand and terms:
         return result(CONDITIONAL, conf["demand"],
                       [f"demand: {demand[0][2]}"] + _texts(terms or targets))
     if terms:
