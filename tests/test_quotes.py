@@ -160,6 +160,11 @@ def test_quotes_demand_addressed_to_someone(nlp):
     assert [(q["text"], q["speaker"]) for q in found] == [("both armies to lay down their weapons before Easter", "Pope")]
 
 
+def test_quotes_anonymous_source_without_its_relative_clause(nlp):
+    found = quotes(nlp, "The plan was dismissed by a regional governor, who described it as “a surrender”.")
+    assert [(q["text"], q["speaker"]) for q in found] == [("a surrender", "a regional governor")]
+
+
 def test_quotes_quote_without_cue_inherits_previous_speaker(nlp):
     text = "“We are ready to talk,” Antonio Guterres said on Friday. “The question is whether Moscow is ready as well.”"
     found = quotes(nlp, text)

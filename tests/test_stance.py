@@ -68,6 +68,8 @@ def check(nlp, classifier, sentence, quote, expected, speaker="the official"):
          "an end to the fighting through negotiations"),
         ("The pope said he would spare no effort to bring both sides to the negotiating table.",
          "he would spare no effort to bring both sides to the negotiating table"),
+        ("The chancellor stressed the need for a negotiated peace in her speech.",
+         "the need for a negotiated peace"),
         # "without preconditions" removes the condition rather than stating one
         ("“We are ready for talks without preconditions,” the envoy said.",
          "We are ready for talks without preconditions"),

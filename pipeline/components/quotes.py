@@ -775,7 +775,7 @@ class _SpeakerResolver:
         for c in tok.children:
             if c.dep_ in ("appos", "punct", "advmod", "cc", "conj") and c.i > tok.i and c.dep_ not in ("cc", "conj"):
                 drop.update(t.i for t in c.subtree)
-            if c.dep_ == "acl" and c.i > tok.i and c.tag_ in ("VBG", "VBN"):
+            if (c.dep_ == "acl" and c.i > tok.i and c.tag_ in ("VBG", "VBN")) or c.dep_ == "relcl":
                 drop.update(t.i for t in c.subtree)
         toks = [t for t in tok.subtree if t.i not in drop]
         lo, hi = toks[0].i, toks[-1].i
