@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m pipeline run --corpus raw --out outputs; status=$$?; [ $$status -le 1 ] || exit $$status
 	$(BIN)/python -m pipeline evaluate --corpus raw --out outputs
+	$(BIN)/python -m pipeline report --corpus raw --out outputs
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -30,17 +30,22 @@ def run(
     out: OutArg = Path("outputs"),
     config: Annotated[Path, typer.Option("--config", help="Pipeline configuration (.cfg).")] = DEFAULT_CONFIG,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes (default: the machine's cores).")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="local (process pool) or dask (dask.distributed).")] = "local",
+    scheduler: Annotated[str, typer.Option("--scheduler", help="Dask scheduler address (default: a LocalCluster).")] = None,
 ) -> None:
     """Extract entities, quotes, dates and stances; write the tables into --out."""
     from pipeline.runner import run as run_corpus
 
     try:
-        result = run_corpus(corpus, out, config_path=config, quiet=quiet)
+        result = run_corpus(corpus, out, config_path=config, quiet=quiet, workers=workers, engine=engine,
+                            scheduler=scheduler)
     except (CorpusError, ConfigError) as err:
         _fail(str(err))
     for problem in result.problems:
         typer.echo(f"parley: {problem}", err=True)
-    typer.echo(f"{result.n_articles} articles, {result.n_failed} failed; tables in {result.out_dir}")
+    typer.echo(f"{result.n_articles} articles ({result.n_cached} unchanged, from the cache), "
+               f"{result.n_failed} failed; tables in {result.out_dir}")
     raise typer.Exit(result.exit_status)
 
 
@@ -54,6 +59,28 @@ def evaluate(corpus: CorpusArg, out: OutArg = Path("outputs")) -> None:
     except (GoldError, OutputsError, CorpusError) as err:
         _fail(str(err))
     typer.echo(format_report(figures))
+
+
+@app.command()
+def report(
+    out: OutArg = Path("outputs"),
+    corpus: Annotated[Path, typer.Option("--corpus", help="Corpus folder, for the article texts.")] = Path("raw"),
+    screenshot: Annotated[bool, typer.Option("--screenshot", help="Also save --out/report.png (needs Chromium).")] = False,
+) -> None:
+    """Write --out/report.html: stance map, actors, evaluation and annotated articles."""
+    from pipeline.report import SCREENSHOT_FILE, BrowserError, ReportError, screenshot as take_screenshot, write_report
+
+    try:
+        path = write_report(out, corpus)
+    except ReportError as err:
+        _fail(str(err))
+    typer.echo(f"report in {path}")
+    if screenshot:
+        try:
+            png = take_screenshot(path, Path(out) / SCREENSHOT_FILE)
+        except BrowserError as err:
+            _fail(str(err))
+        typer.echo(f"screenshot in {png}")
 
 
 def main() -> None:

@@ -145,18 +145,21 @@ def read_manifest(corpus_dir: Path) -> tuple[list[ManifestRow], list[CorpusProbl
         if not row.doc_id:
             row.doc_id = Path(row.file).stem or f"row-{number}"
         if row.doc_id in seen:
-            problems.append(CorpusProblem(where, f"duplicate doc_id {row.doc_id!r}: row skipped"))
-            continue
-        seen.add(row.doc_id)
-        if not row.file:
-            row.error = "manifest row has no file"
+            # The row still gets a documents row (an error), under an id that cannot
+            # collide with the first row's, so every listed file is accounted for.
+            row.error = f"duplicate doc_id {row.doc_id!r}: not read"
+            row.doc_id = f"{row.doc_id}#row{number}"
+        elif not row.file:
+            row.error = "no file"
         elif not (corpus_dir / row.file).is_file():
-            row.error = f"missing file {row.file}"
+            row.error = "missing file"
+        seen.add(row.doc_id)
         if row.published and not _is_iso_date(row.published):
             problems.append(CorpusProblem(where, f"published {row.published!r} is not a YYYY-MM-DD date: treated as empty"))
             row.published = ""
         if row.error:
             problems.append(CorpusProblem(where, row.error))
+            row.error = f"manifest row {number}: {row.error}"
         rows.append(row)
 
     listed = {r.file for r in rows}
@@ -180,34 +183,92 @@ def _is_iso_date(value: str) -> bool:
 
 # --- decoding -----------------------------------------------------------------
 
-_BOMS = (("utf-8-sig", b"\xef\xbb\xbf"), ("utf-16", b"\xff\xfe"), ("utf-16", b"\xfe\xff"))
+_BOMS = (
+    ("utf-32", b"\xff\xfe\x00\x00"),
+    ("utf-32", b"\x00\x00\xfe\xff"),
+    ("utf-8-sig", b"\xef\xbb\xbf"),
+    ("utf-16", b"\xff\xfe"),
+    ("utf-16", b"\xfe\xff"),
+)
+# Single-byte encodings charset-normalizer cannot tell apart on English text (they
+# decode ASCII and most Latin letters alike); the Western one is preferred when it fits
+# as well as the detector's first choice, since the corpus is English-language news.
+_WESTERN = ("cp1252", "latin_1", "iso8859_15")
+_NOT_TEXT = "not text: binary or undecodable content"
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode an article's bytes; returns (text, encoding). Raises ValueError naming the problem."""
-    if not data.strip():
+    """Decode an article's bytes.
+
+    UTF-8 (with or without BOM), UTF-16/32 with a BOM, and other encodings detected by
+    charset-normalizer (legacy single-byte ones, UTF-16 without BOM).
+
+    Args:
+        data: the file's bytes.
+
+    Returns:
+        (text, encoding name).
+
+    Raises:
+        ValueError: naming the problem: "empty file" or "not text: …".
+    """
+    if not data.strip(b" \t\r\n\f\v\x00"):
         raise ValueError("empty file")
+    text, encoding = _decode(data)
+    if not text.strip():
+        raise ValueError("empty file")
+    if _looks_binary(text):
+        raise ValueError(_NOT_TEXT)
+    return text, encoding
+
+
+def _decode(data: bytes) -> tuple[str, str]:
     for encoding, bom in _BOMS:
         if data.startswith(bom):
-            return data.decode(encoding), encoding
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as err:
+                raise ValueError(f"undecodable: starts with a {encoding} byte-order mark but is not {encoding}: {err.reason}") from err
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes  # only needed for non-UTF-8 files
 
-    best = from_bytes(data).best()
-    if best is None:
-        raise ValueError("not text: binary or undecodable content")
-    text = str(best)
-    if _looks_binary(text):
-        raise ValueError("not text: binary or undecodable content")
-    return text, best.encoding
+    matches = list(from_bytes(data))
+    if not matches:
+        raise ValueError(_NOT_TEXT)
+    best = matches[0]
+    for match in matches:
+        if match.encoding in _WESTERN and match.chaos <= best.chaos:
+            best = match
+            break
+    return str(best), best.encoding
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-be"/"utf-16-le" when zero bytes fill one byte position of mostly-ASCII text."""
+    sample = data[:4096]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zeros_even > 0.3 and zeros_odd < 0.05:
+        return "utf-16-be"
+    if zeros_odd > 0.3 and zeros_even < 0.05:
+        return "utf-16-le"
+    return None
 
 
 def _looks_binary(text: str) -> bool:
     sample = text[:4096]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\r\t\f") or ch == "\ufffd")
     return "\x00" in sample or controls > len(sample) * 0.05
 
 
@@ -215,7 +276,10 @@ def html_to_text(html: str) -> str:
     """The article body of a saved web page, via trafilatura; ValueError when none is found."""
     import trafilatura  # imported lazily: plain-text corpora never need it
 
-    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+    try:
+        text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+    except Exception as err:  # noqa: BLE001  (lxml/trafilatura raise many types on broken markup)
+        raise ValueError(f"unparseable HTML: {type(err).__name__}: {err}") from err
     if not text or not text.strip():
         raise ValueError("unparseable HTML: no article text found")
     return text
@@ -338,14 +402,23 @@ def load_article(corpus_dir: Path, row: ManifestRow, settings: CorpusSettings) -
         text, article.encoding = decode_bytes(path.read_bytes())
         if path.suffix.lower() in (".html", ".htm"):
             text = html_to_text(text)
-    except (OSError, ValueError) as err:
+    except FileNotFoundError:
+        return _failed(article, "missing file")
+    except OSError as err:
+        return _failed(article, f"cannot read: {err.strerror or err}")
+    except ValueError as err:
         return _failed(article, str(err))
+    except Exception as err:  # noqa: BLE001  (an unforeseen failure stays with this article)
+        return _failed(article, f"cannot read: {type(err).__name__}: {err}")
     article.text = text
-    article.boilerplate = boilerplate_spans(text, settings, row.title)
-    article.body = blank_spans(text, article.boilerplate)
-    if not article.body.strip():
-        return _failed(article, "no article text left after removing boilerplate")
-    article.anchor, article.anchor_source = find_anchor(row.published, article.body, settings)
+    try:
+        article.boilerplate = boilerplate_spans(text, settings, row.title)
+        article.body = blank_spans(text, article.boilerplate)
+        if not article.body.strip():
+            return _failed(article, "no article text left after removing boilerplate")
+        article.anchor, article.anchor_source = find_anchor(row.published, article.body, settings)
+    except Exception as err:  # noqa: BLE001  (an unforeseen failure stays with this article)
+        return _failed(article, f"cleaning failed: {type(err).__name__}: {err}")
     return article
 
 

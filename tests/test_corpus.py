@@ -85,8 +85,10 @@ def test_corpus_manifest_problems_named_with_rows(tmp_path):
     assert any("row 5" in m and "not a YYYY-MM-DD" in m for m in messages)
     assert any("unknown column" in m and "extra" in m for m in messages)
     assert any("stray.txt" in m and "not in the manifest" in m for m in messages)
-    assert [r.doc_id for r in rows] == ["a", "b", "c"]
-    missing = load_article(tmp_path, rows[1], SETTINGS)
+    # the duplicate row is kept as an error row under its own id, so it gets a documents row
+    assert [r.doc_id for r in rows] == ["a", "a#row3", "b", "c"]
+    assert "duplicate doc_id" in load_article(tmp_path, rows[1], SETTINGS).error
+    missing = load_article(tmp_path, rows[2], SETTINGS)
     assert missing.status == "error" and "missing file" in missing.error
 
 

@@ -669,7 +669,7 @@ def clause_tense(span: Span, lexicon: DateLexicon) -> str:
         return PAST
     token = span.root
     for _ in range(8):  # climb to the nearest verb; words on the way may point forward
-        if token.pos_ in ("VERB", "AUX") or token.head is token:
+        if token.pos_ in ("VERB", "AUX") or token.head == token:
             break
         token = token.head
         if token.lower_ in lexicon.future_path_words or any(
@@ -684,12 +684,12 @@ def clause_tense(span: Span, lexicon: DateLexicon) -> str:
             return FUTURE
         if any(c.tag_ == "TO" for c in auxes):
             governor = token.head
-            if governor is token:
+            if governor == token:
                 return ""
             if governor.lower_ in lexicon.future_governors or governor.lemma_.lower() in lexicon.future_governors:
                 return FUTURE
             token = governor
-            while token.pos_ not in ("VERB", "AUX") and token.head is not token:
+            while token.pos_ not in ("VERB", "AUX") and token.head != token:
                 if token.lower_ in lexicon.future_governors:
                     return FUTURE
                 token = token.head
@@ -705,10 +705,10 @@ def clause_tense(span: Span, lexicon: DateLexicon) -> str:
             return PAST
         if tags & {"VBZ", "VBP"}:
             return PRESENT
-        if token.head is token:
+        if token.head == token:
             return ""
         token = token.head
-        while token.pos_ not in ("VERB", "AUX") and token.head is not token:
+        while token.pos_ not in ("VERB", "AUX") and token.head != token:
             token = token.head
     return ""
 

@@ -315,7 +315,7 @@ def _find_source(verb: Token, lex: QuoteLexicon, depth: int = 0) -> tuple[Token 
                     return pobj, False
     if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
         return verb.head, False
-    if depth < 3 and verb.dep_ in ("conj", "xcomp", "advcl", "pcomp", "ccomp", "parataxis") and verb.head is not verb:
+    if depth < 3 and verb.dep_ in ("conj", "xcomp", "advcl", "pcomp", "ccomp", "parataxis") and verb.head != verb:
         if verb.dep_ == "ccomp" and verb.head.lemma_.lower() not in lex.xcomp_verbs | {"appear", "seem"}:
             return None, False
         return _find_source(verb.head, lex, depth + 1)
@@ -590,7 +590,7 @@ def _clause_of(tok: Token) -> Token:
     for _ in range(6):
         if cur.pos_ in ("VERB", "AUX") and cur is not tok and cur.dep_ not in ("pcomp",):
             return cur
-        if cur.head is cur:
+        if cur.head == cur:
             return cur
         cur = cur.head
     return cur
@@ -752,7 +752,7 @@ class _SpeakerResolver:
 
     def _in_pp(self, t: Token, top: Token, allow: tuple = ()) -> bool:
         cur = t
-        while cur.i != top.i and cur.head is not cur:
+        while cur.i != top.i and cur.head != cur:
             if cur.dep_ in ("pobj", "poss") and not (cur.head.lower_ in allow):
                 return True
             if cur.dep_ == "pobj" and cur.head.lower_ in allow:
@@ -1085,7 +1085,7 @@ def _naming_cue(doc: Doc, a: int, b: int, lex: QuoteLexicon) -> Token | None:
     for t in doc[a:b + 1]:
         cur = t
         for _ in range(5):
-            if cur.head is cur:
+            if cur.head == cur:
                 break
             cur = cur.head
             if a <= cur.i <= b:
