@@ -182,11 +182,18 @@ def _doc_dates(documents: pd.DataFrame) -> dict[str, str]:
 # ----------------------------------------------------------------------------- statements
 
 
+def _other_names(row: dict, actor: str) -> str:
+    """The spellings the articles used for an actor, when they differ from its id."""
+    names = [n for n in _text(row.get("names")).split("; ") if n and n != actor]
+    return f'<br><small class="names">as {esc(", ".join(names))}</small>' if names else ""
+
+
 def statements(data: ReportData) -> pd.DataFrame:
     """One row per quote behind a ``stances`` row: actor, doc, date, quote and its stance.
 
-    Columns: actor, actor_kind, doc_id, date, title, quote_id, text, stance, cue,
-    evidence, start_char; sorted by actor, date and position in the article.
+    Columns: actor (the cross-article ``actor_id``), name (as the article wrote it),
+    actor_kind, doc_id, date, title, quote_id, text, stance, cue, evidence,
+    start_char; sorted by actor, date and position in the article.
     """
     stances, quotes = data.tables["stances"], data.tables["quotes"]
     dates = _doc_dates(data.tables["documents"])
@@ -199,15 +206,16 @@ def statements(data: ReportData) -> pd.DataFrame:
             q = by_quote.get((doc_id, quote_id), {})
             article = data.articles.get(doc_id)
             rows.append({
-                "actor": _text(s["actor"]), "actor_kind": _text(s["actor_kind"]), "doc_id": doc_id,
+                "actor": _text(s.get("actor_id")) or _text(s["actor"]), "name": _text(s["actor"]),
+                "actor_kind": _text(s["actor_kind"]), "doc_id": doc_id,
                 "date": dates.get(doc_id, ""), "title": article.title if article else "",
                 "quote_id": quote_id, "text": _text(q.get("text")),
                 "stance": _text(q.get("stance")) or _text(s["stance"]), "cue": _text(q.get("cue")),
                 "evidence": _text(q.get("stance_evidence")) or _text(s["evidence"]),
                 "start_char": _int(q.get("start_char"), -1),
             })
-    columns = ["actor", "actor_kind", "doc_id", "date", "title", "quote_id", "text", "stance", "cue", "evidence",
-               "start_char"]
+    columns = ["actor", "name", "actor_kind", "doc_id", "date", "title", "quote_id", "text", "stance", "cue",
+               "evidence", "start_char"]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values(["actor", "date", "doc_id", "start_char"], kind="stable").reset_index(drop=True)
 
@@ -325,7 +333,8 @@ def render_stance_map(data: ReportData, actor_ids: dict[str, str], said: pd.Data
         overall_title = ", ".join(f"{counts[s]} {s}" for s in STANCES if counts[s])
         n_quotes = _int(row.get("n_quotes"))
         out.append(
-            f'<tr><th class="actor" scope="row"><a href="#{actor_ids[actor]}">{esc(actor)}</a></th>{"".join(tds)}'
+            f'<tr><th class="actor" scope="row"><a href="#{actor_ids[actor]}">{esc(actor)}</a>{_other_names(row, actor)}</th>'
+            f'{"".join(tds)}'
             f'<td class="overall" title="{esc(overall_title)}"><span class="bar">{bar}</span>'
             f'<small>{_plural(n_quotes, "quote")}</small></td></tr>'
         )

@@ -63,7 +63,8 @@ GOLD = """documents:
 
 
 def _actor_names(out_dir: Path) -> set[str]:
-    names = set(pd.read_csv(out_dir / "stances.csv", dtype=str, keep_default_na=False)["actor"])
+    stances = pd.read_csv(out_dir / "stances.csv", dtype=str, keep_default_na=False)
+    names = set(stances["actor_id"].where(stances["actor_id"] != "", stances["actor"]))
     if (out_dir / "actors.csv").is_file():
         names |= set(pd.read_csv(out_dir / "actors.csv", dtype=str, keep_default_na=False)["actor"])
     return {n for n in names if n}
