@@ -87,29 +87,21 @@ class Registry:
             return holders[0].actor if len({h.actor for h in holders}) == 1 else ""
         return next((h.actor for h in holders if h.holds_on(day)), "")
 
-    def patterns(self) -> list[dict]:
-        """SpanRuler token patterns: names case-sensitive, office titles case-insensitive."""
-        out = []
-        for canonical, info in self.actors.items():
-            for form in _spelling_variants([canonical, *info["aliases"]]):
-                out.append({"label": info["label"], "id": canonical, "pattern": [{"ORTH": t} for t in _tokens(form)]})
-        for index, role in enumerate(self.roles):
-            for form in _spelling_variants(role["titles"]):
-                out.append({"label": "PERSON", "id": f"{ROLE_PREFIX}{index}", "pattern": [{"LOWER": t.lower()} for t in _tokens(form)]})
-        return out
+    def name_patterns(self) -> list[dict]:
+        """SpanRuler phrase patterns for actor names (matched as written)."""
+        return [
+            {"label": info["label"], "id": canonical, "pattern": form}
+            for canonical, info in self.actors.items()
+            for form in _spelling_variants([canonical, *info["aliases"]])
+        ]
 
-
-def _tokens(text: str) -> list[str]:
-    # Same splitting as the English tokenizer for names: whitespace, then a possessive clitic.
-    tokens = []
-    for word in text.split():
-        for clitic in ("'s", "’s"):
-            if word.endswith(clitic) and len(word) > 2:
-                tokens.extend([word[: -len(clitic)], clitic])
-                break
-        else:
-            tokens.append(word)
-    return tokens
+    def role_patterns(self) -> list[dict]:
+        """SpanRuler phrase patterns for office titles (matched case-insensitively)."""
+        return [
+            {"label": "PERSON", "id": f"{ROLE_PREFIX}{index}", "pattern": form}
+            for index, role in enumerate(self.roles)
+            for form in _spelling_variants(role["titles"])
+        ]
 
 
 def _spelling_variants(forms: list[str]) -> list[str]:
@@ -127,14 +119,19 @@ class ActorLinker:
 
     def __init__(self, nlp: Language, name: str, *, registry_path: str, context_labels: list[str]):
         self.name = name
+        self.nlp = nlp
         # the model's non-actor entities (DATE, EVENT …) that later stages read stay in doc.ents
         self.context_labels = set(context_labels)
         self.registry = Registry.from_yaml(registry_path)
-        self.ruler = SpanRuler(nlp, name=f"{name}_ruler", spans_key=REGISTRY_SPANS_KEY, annotate_ents=False, overwrite=True)
-        self.ruler.add_patterns(self.registry.patterns())
+        # phrase patterns (a PhraseMatcher: fast for hundreds of names); names match as
+        # written, office titles in any case ("the US president", "The US President")
+        self.name_ruler = SpanRuler(nlp, name=f"{name}_names", spans_key=REGISTRY_SPANS_KEY, overwrite=True)
+        self.role_ruler = SpanRuler(nlp, name=f"{name}_roles", spans_key=REGISTRY_SPANS_KEY, overwrite=False,
+                                    phrase_matcher_attr="LOWER")
+        self._add_patterns()
 
     def __call__(self, doc: Doc) -> Doc:
-        doc = self.ruler(doc)
+        doc = self.role_ruler(self.name_ruler(doc))
         registry_spans = list(doc.spans.get(REGISTRY_SPANS_KEY, []))
         del doc.spans[REGISTRY_SPANS_KEY]
         mentions = resolve_overlaps(self._mentions(doc, registry_spans))
@@ -151,6 +148,15 @@ class ActorLinker:
                 ent._.canonical, ent._.actor_id = identity_at[(ent.start, ent.end)]
         return doc
 
+    def _add_patterns(self) -> None:
+        self.name_ruler.clear()
+        self.role_ruler.clear()
+        # SpanRuler tokenises phrase patterns with nlp.pipe: only the tokenizer may run
+        # (while spacy.load builds the pipeline the model has no weights yet)
+        with self.nlp.select_pipes(disable=self.nlp.pipe_names):
+            self.name_ruler.add_patterns(self.registry.name_patterns())
+            self.role_ruler.add_patterns(self.registry.role_patterns())
+
     def _mentions(self, doc: Doc, registry_spans: list[Span]) -> list[Span]:
         """Registry matches, then the model's entities, cleaned; overlaps are resolved later."""
         out: list[Span] = []
@@ -163,8 +169,10 @@ class ActorLinker:
             cleaned = clean_mention(span, set())
             if cleaned is not None:
                 out.append(self._institution_or(Span(doc, cleaned.start, cleaned.end, label=span.label_, span_id=span.id_)))
+        text = doc.text  # built anew on every access: read once
+        headline_end = text.find("\n", len(text) - len(text.lstrip()))
         for ent in doc.ents:
-            if ent.label_ not in ACTOR_LABELS or in_subheading(ent):
+            if ent.label_ not in ACTOR_LABELS or in_subheading(ent, text, headline_end):
                 continue
             if ent.label_ == "PERSON":
                 ent = extend_given_names(ent, self.registry.titles)
@@ -202,8 +210,7 @@ class ActorLinker:
 
     def from_disk(self, path: Path | str, *, exclude=tuple()) -> "ActorLinker":
         self.registry = Registry.from_dict(srsly.read_json(Path(path) / "registry.json"))
-        self.ruler.clear()
-        self.ruler.add_patterns(self.registry.patterns())
+        self._add_patterns()
         return self
 
 
@@ -217,15 +224,15 @@ def resolve_overlaps(mentions: list[Span]) -> list[Span]:
     return sorted(people + filter_spans(rest), key=lambda m: m.start)
 
 
-def in_subheading(span: Span) -> bool:
-    """Whether the span sits in a subheading: a short line, not the first, with no
-    sentence-final punctuation. The small model tags title-case subheadings
-    ("Possible Diplomatic Pathways") as organisations; real actors recur in the body.
+def in_subheading(span: Span, text: str, headline_end: int) -> bool:
+    """Whether the span sits in a subheading: a short line after the headline (which
+    ends at ``headline_end``), with no sentence-final punctuation. The small model
+    tags title-case subheadings ("Possible Diplomatic Pathways") as organisations;
+    real actors recur in the body.
     """
-    text = span.doc.text
+    if headline_end < 0 or span.start_char <= headline_end:
+        return False
     line_start = text.rfind("\n", 0, span.start_char) + 1
-    if line_start == 0 or not text[:line_start].strip():
-        return False  # the headline
     line_end = text.find("\n", span.end_char)
     line = text[line_start:line_end if line_end >= 0 else len(text)].strip()
     return len(line) < SUBHEADING_MAX_CHARS and line[-1:] not in SENTENCE_END
@@ -319,14 +326,23 @@ def canonical_names(mentions: list[Span], registry: Registry, anchor: str) -> li
                 else:
                     first_with_key[key] = index
 
-    by_length = sorted(range(len(mentions)), key=lambda i: len(_name_key(mentions[i].text).split()), reverse=True)
+    words_of = [_name_key(m.text).split() for m in mentions]
+    by_length = sorted(range(len(mentions)), key=lambda i: len(words_of[i]), reverse=True)
+    ending_with: dict[str, list[int]] = {}  # last word → mentions, longest first
+    for i in by_length:
+        if words_of[i]:
+            ending_with.setdefault(words_of[i][-1], []).append(i)
+    spelled_by: dict[str, int] = {}  # initials → the longest ORG name with them
+    for i in by_length:
+        if mentions[i].label_ == "ORG" and _initials(mentions[i].text):
+            spelled_by.setdefault(_initials(mentions[i].text), i)
     for index, span in enumerate(mentions):
-        if span.id_.startswith(ROLE_PREFIX):
+        words = words_of[index]
+        if span.id_.startswith(ROLE_PREFIX) or not words:
             continue
-        words = _name_key(span.text).split()
-        for other in by_length:
+        for other in ending_with[words[-1]]:
             other_span = mentions[other]
-            other_words = _name_key(other_span.text).split()
+            other_words = words_of[other]
             if len(other_words) <= len(words) or other_words[-len(words):] != words:
                 continue
             same_kind = other_span.label_ == span.label_ and (span.label_ == "PERSON" or len(words) > 1)
@@ -336,7 +352,7 @@ def canonical_names(mentions: list[Span], registry: Registry, anchor: str) -> li
                 break
         if span.label_ == "ORG" and len(words) == 1 and span.text.isupper():
             # an acronym joins the organisation whose initials it spells ("WSJ")
-            other = next((o for o in by_length if mentions[o].label_ == "ORG" and _initials(mentions[o].text) == span.text), None)
+            other = spelled_by.get(span.text)
             if other is not None:
                 join(index, other)
 

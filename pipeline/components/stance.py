@@ -133,10 +133,6 @@ def load_lexicon(path: str | Path) -> StanceLexicon:
 # -- matching -------------------------------------------------------------------------
 
 
-def _token_matches(word: str, token: Token) -> bool:
-    return word == "*" or word == _norm(token.lower_) or word == _norm(token.lemma_)
-
-
 def find_phrases(tokens: Sequence[Token], phrases: Iterable[Phrase]) -> list[Match]:
     """Find the lexicon phrases in a token sequence, longest first, without overlaps.
 
@@ -150,12 +146,20 @@ def find_phrases(tokens: Sequence[Token], phrases: Iterable[Phrase]) -> list[Mat
     taken: set[int] = set()
     found: list[Match] = []
     seq = list(tokens)
+    # each token's forms once, and where each form occurs: a phrase is only tried
+    # where its first word is (the lexicons have hundreds of phrases)
+    forms = [{_norm(t.lower_), _norm(t.lemma_)} for t in seq]
+    positions: dict[str, list[int]] = {}
+    for i, token_forms in enumerate(forms):
+        for form in token_forms:
+            positions.setdefault(form, []).append(i)
+    everywhere = range(len(seq))
     for phrase in phrases:
         n = len(phrase)
-        for start in range(len(seq) - n + 1):
-            if any(i in taken for i in range(start, start + n)):
+        for start in everywhere if phrase[0] == "*" else positions.get(phrase[0], ()):
+            if start + n > len(seq) or any(i in taken for i in range(start, start + n)):
                 continue
-            if all(_token_matches(w, seq[start + k]) for k, w in enumerate(phrase)):
+            if all(w == "*" or w in forms[start + k] for k, w in enumerate(phrase)):
                 found.append((start, start + n, " ".join(t.text for t in seq[start:start + n])))
                 taken.update(range(start, start + n))
     return sorted(found)
