@@ -427,7 +427,7 @@ def _find_cues(doc: Doc, lex: QuoteLexicon, quoted: list[bool]) -> list[_Cue]:
                          and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
             if comp is not None:
                 governor = tok.head
-                source, passive = _find_source(governor, lex) if governor is not tok else (None, False)
+                source, passive = _find_source(governor, lex) if governor != tok else (None, False)
                 if tok.pos_ == "NOUN" and governor.lemma_.lower() in ("be",):
                     source = None
                 if source is not None:
@@ -588,7 +588,7 @@ def _clause_of(tok: Token) -> Token:
     """The verb whose clause a modifier phrase sits in."""
     cur = tok
     for _ in range(6):
-        if cur.pos_ in ("VERB", "AUX") and cur is not tok and cur.dep_ not in ("pcomp",):
+        if cur.pos_ in ("VERB", "AUX") and cur != tok and cur.dep_ not in ("pcomp",):
             return cur
         if cur.head == cur:
             return cur
