@@ -6,11 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test evaluate report bench clean
+.PHONY: run test bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
@@ -22,8 +21,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Measured ratios, printed (the pipeline benchmark takes about 30 minutes; add
+# BENCH_ARGS=--quick for a few minutes on smaller corpora).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_dates.py
+	$(BIN)/python benchmarks/bench_pipeline.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) outputs
