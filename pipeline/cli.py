@@ -33,13 +33,14 @@ def run(
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes (default: the machine's cores).")] = None,
     engine: Annotated[str, typer.Option("--engine", help="local (process pool) or dask (dask.distributed).")] = "local",
     scheduler: Annotated[str, typer.Option("--scheduler", help="Dask scheduler address (default: a LocalCluster).")] = None,
+    window: Annotated[str, typer.Option("--window", help="Time window of the actors table: month, year, week, quarter or article.")] = "month",
 ) -> None:
     """Extract entities, quotes, dates and stances; write the tables into --out."""
     from pipeline.runner import run as run_corpus
 
     try:
         result = run_corpus(corpus, out, config_path=config, quiet=quiet, workers=workers, engine=engine,
-                            scheduler=scheduler)
+                            scheduler=scheduler, window=window)
     except (CorpusError, ConfigError) as err:
         _fail(str(err))
     for problem in result.problems:

@@ -33,6 +33,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.actors_table import WINDOWS, build_actors_table
 from pipeline.corpus import Article, CorpusProblem, ManifestRow, load_article, load_settings, read_manifest
 from pipeline.nlp import DEFAULT_CONFIG, ConfigError, load_config
 from pipeline.schema import TABLE_NAMES, to_table
@@ -392,10 +393,8 @@ class TableSink:
                 self.writers[name].write_table(rows_to_arrow(name, self.buffer[name]))
                 self.buffer[name] = []
 
-    def commit(self, problems: list[CorpusProblem], signature: str = "") -> None:
+    def commit(self, problems: list[CorpusProblem], signature: str = "", window: str = "month") -> None:
         """Finish every file in the staging folder, then move them all into the output folder."""
-        from pipeline.actors_table import build_actors_table
-
         self.flush()
         for writer in self.writers.values():
             writer.close()
@@ -403,7 +402,7 @@ class TableSink:
             _parquet_to_csv(self.staging / f"{name}.parquet", self.staging / f"{name}.csv")
         stances = pd.read_parquet(self.staging / "stances.parquet")
         documents = pd.read_parquet(self.staging / "documents.parquet", columns=["doc_id", "published", "status"])
-        actors = build_actors_table(stances, documents)
+        actors = build_actors_table(stances, documents, window)
         actors.to_parquet(self.staging / "actors.parquet", index=False)
         actors.to_csv(self.staging / "actors.csv", index=False)
         pd.DataFrame([{"where": p.where, "severity": p.severity, "message": p.message} for p in problems],
@@ -427,9 +426,10 @@ class TableSink:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def run_signature(keys: list[str], problems: list[CorpusProblem]) -> str:
-    """Hash of everything a run's tables depend on: every article's key, in order, and the problems."""
-    digest = hashlib.sha256()
+def run_signature(keys: list[str], problems: list[CorpusProblem], window: str) -> str:
+    """Hash of everything a run's tables depend on: every article's key, in order, the
+    problems, and the actors table's time window."""
+    digest = hashlib.sha256(window.encode("utf-8") + b"\0")
     for key in keys:
         digest.update(key.encode("ascii"))
     for problem in problems:
@@ -592,6 +592,7 @@ def run(
     scheduler: str | None = None,
     batch_size: int = BATCH_SIZE,
     use_cache: bool = True,
+    window: str = "month",
 ) -> RunResult:
     """Process every article the corpus lists and write the tables into ``out_dir``.
 
@@ -605,6 +606,7 @@ def run(
         scheduler: a dask.distributed scheduler address; a LocalCluster when None.
         batch_size: articles per partition.
         use_cache: reuse and store per-article rows in ``out_dir/.cache``.
+        window: the ``actors`` table's time window (month, year, week, quarter, article).
 
     Returns:
         The counts and problems of the run.
@@ -614,6 +616,8 @@ def run(
     """
     if engine not in ENGINES:
         raise ConfigError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    if window not in WINDOWS:
+        raise ConfigError(f"unknown window {window!r} (choose from {', '.join(WINDOWS)})")
     corpus_dir, out_dir = Path(corpus_dir), Path(out_dir)
     check_config(config_path)
     manifest_rows, problems = read_manifest(corpus_dir)
@@ -624,7 +628,7 @@ def run(
     cache = RowCache(cache_dir)
 
     keys = [article_key(corpus_dir, row, fingerprint) for row in manifest_rows]
-    signature = run_signature(keys, problems)
+    signature = run_signature(keys, problems, window)
     if use_cache and _outputs_current(out_dir, signature):
         # Same corpus, manifest and config as the tables in out_dir: nothing to do.
         documents = pd.read_parquet(out_dir / "documents.parquet", columns=["status"])
@@ -652,7 +656,7 @@ def run(
             for (rows, _), table_rows in zip(batches, local_batches(job, batches, workers)):
                 sink.append(table_rows)
                 progress(len(rows))
-        sink.commit(problems, signature)
+        sink.commit(problems, signature, window)
     except BaseException:
         sink.abort()
         raise

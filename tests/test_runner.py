@@ -230,3 +230,14 @@ def test_runner_killed_run_leaves_complete_tables_and_rerun_finishes(tmp_path, c
     documents = pd.read_parquet(out / "documents.parquet")
     assert list(documents["doc_id"]) == list(articles) and (documents["status"] == "ok").all()
     assert not (out / ".staging").exists()
+
+
+def test_runner_window_shapes_the_actors_table_without_recomputing(tmp_path, config, reference, monkeypatch):
+    corpus, _, _ = reference
+    out = tmp_path / "out"
+    run(corpus, out, config, quiet=True, workers=1)
+    seen = _count_processed(monkeypatch)
+    run(corpus, out, config, quiet=True, workers=1, window="year")
+    actors = pd.read_parquet(out / "actors.parquet")
+    assert seen == []  # the articles' rows come from the cache; only the actors table changes
+    assert set(actors["window_kind"]) == {"all", "year"}
