@@ -122,3 +122,18 @@ def test_actors_one_id_across_spellings(run_doc, spelling):
 def test_actors_name_beside_a_person_role_is_a_person(run_doc):
     doc = run_doc("Moldova’s chief negotiator, Tudor Vranceanu, told reporters that the talks had stalled.")
     assert ("Tudor Vranceanu", "PERSON") in {(e._.canonical, e.label_) for e in doc.ents}
+
+
+def test_actors_entity_running_two_phrases_keeps_the_last():
+    from spacy.tokens import Doc
+
+    from pipeline.components.actors import last_constituent
+
+    words = ["Commissioner", "for", "Arctic", "Affairs", "Ingrid", "Solberg", "spoke", "."]
+    heads = [6, 0, 3, 1, 5, 0, 6, 6]
+    deps = ["nsubj", "prep", "compound", "pobj", "compound", "appos", "ROOT", "punct"]
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps)
+    run_together = Span(doc, 2, 6, label="ORG")  # "Arctic Affairs Ingrid Solberg"
+    assert last_constituent(run_together).text == "Ingrid Solberg"
+    whole = Span(doc, 4, 6, label="PERSON")
+    assert last_constituent(whole) == whole

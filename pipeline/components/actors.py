@@ -174,6 +174,7 @@ class ActorLinker:
         for ent in doc.ents:
             if ent.label_ not in ACTOR_LABELS or in_subheading(ent, text, headline_end):
                 continue
+            ent = last_constituent(ent)
             if ent.label_ == "PERSON":
                 ent = extend_given_names(ent, self.registry.titles)
             cleaned = clean_mention(ent, self.registry.titles if ent.label_ == "PERSON" else set())
@@ -236,6 +237,23 @@ def in_subheading(span: Span, text: str, headline_end: int) -> bool:
     line_end = text.find("\n", span.end_char)
     line = text[line_start:line_end if line_end >= 0 else len(text)].strip()
     return len(line) < SUBHEADING_MAX_CHARS and line[-1:] not in SENTENCE_END
+
+
+def last_constituent(span: Span) -> Span:
+    """The last of the phrases an entity span runs together, when it runs several.
+
+    The small model tags "Director of National Intelligence Avril Haynes" with one
+    entity over "National Intelligence Avril Haynes", two phrases of the parse (the
+    object of "of", and the name in apposition); the name is the last one.
+    """
+    roots = [t for t in span if not (span.start <= t.head.i < span.end) or t.head.i == t.i]
+    if len(roots) < 2 or not span.doc.has_annotation("DEP"):
+        return span
+    last = roots[-1]
+    start = min(t.i for t in last.subtree if span.start <= t.i < span.end)
+    if start == span.start:
+        return span
+    return Span(span.doc, start, span.end, label=span.label_)
 
 
 def extend_given_names(span: Span, titles: set[str]) -> Span:
