@@ -165,6 +165,30 @@ def test_quotes_anonymous_source_without_its_relative_clause(nlp):
     assert [(q["text"], q["speaker"]) for q in found] == [("a surrender", "a regional governor")]
 
 
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        # the parser hangs the "that"-clause on the object or the prepositional phrase
+        ("The governor assured farmers that the dam would hold through the floods.",
+         "the dam would hold through the floods"),
+        # the prepositional cue hangs on an intervening phrase
+        ("The bishop has spoken many times about the need for a truce in the valley.",
+         "the need for a truce in the valley"),
+        # a gerund after the particle of a phrasal cue
+        ("The council has ruled out again selling the harbour to foreign investors.",
+         "selling the harbour to foreign investors"),
+    ],
+)
+def test_quotes_content_the_parser_attached_elsewhere(nlp, text, content):
+    assert [q["text"] for q in quotes(nlp, text)] == [content]
+
+
+def test_quotes_quoted_fragment_ending_a_reported_clause_is_one_quote(nlp):
+    found = quotes(nlp, "The ombudsman told lawmakers on Monday that the new rules were “a step backwards.”")
+    assert len(found) == 1 and found[0]["kind"] == "indirect"
+    assert found[0]["text"].startswith("the new rules were “a step backwards")
+
+
 def test_quotes_quote_without_cue_inherits_previous_speaker(nlp):
     text = "“We are ready to talk,” Antonio Guterres said on Friday. “The question is whether Moscow is ready as well.”"
     found = quotes(nlp, text)

@@ -350,6 +350,27 @@ def _cut_paragraph(doc: Doc, lo: int, hi: int, anchor: int) -> tuple[int, int]:
     return lo, hi
 
 
+def _misattached_that_clause(verb: Token) -> Token | None:
+    """A "that"-clause the parser hung on a noun after the cue instead of on the cue.
+
+    "assured allies that Congress would approve aid" and "told reporters at the summit
+    that the plan defies morality" come out with the clause as a modifier of "allies"
+    or "summit"; a clause introduced by the conjunction "that" (not a relative pronoun)
+    under the cue's object or prepositional phrase is still the reported content.
+    """
+    for child in verb.children:
+        if child.i < verb.i or child.dep_ not in ("dobj", "dative", "prep"):
+            continue
+        nouns = [child] + [c for c in child.children if c.dep_ == "pobj"]
+        for noun in nouns:
+            for clause in noun.children:
+                if clause.dep_ in ("acl", "relcl") and clause.i > noun.i and any(
+                    m.dep_ == "mark" and m.lower_ == "that" for m in clause.children
+                ):
+                    return clause
+    return None
+
+
 def _skip_leading_time(doc: Doc, lo: int, hi: int) -> int:
     """Start of reported content after a time phrase the parser put into it.
 
@@ -473,6 +494,8 @@ def _find_cues(doc: Doc, lex: QuoteLexicon, quoted: list[bool]) -> list[_Cue]:
                 m.dep_ == "mark" and m.lower_ != "that" for m in comp_before.children
             ):
                 comp = comp_before
+            if comp is None:
+                comp = _misattached_that_clause(tok)
             if comp is not None:
                 if lemma in lex.weak_verbs and not any(
                     c.dep_ == "mark" and c.lower_ == "that" for c in comp.children
@@ -543,11 +566,15 @@ def _find_cues(doc: Doc, lex: QuoteLexicon, quoted: list[bool]) -> list[_Cue]:
         if lemma in lex.prep_cues:
             wanted = lex.prep_cues[lemma]
             prep = next((c for c in children if c.dep_ in ("prep", "prt") and c.lower_ in wanted), None)
+            if prep is None:  # "spoke on several occasions about …": hung on the first object
+                prep = next((g for c in children if c.dep_ == "prep" for o in c.children if o.dep_ == "pobj"
+                             for g in o.children if g.dep_ == "prep" and g.lower_ in wanted), None)
             if prep is not None:
                 if prep.dep_ == "prep":
                     objs = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
                 else:
-                    objs = [c for c in children if c.dep_ in ("dobj", "xcomp", "ccomp", "pcomp") and c.i > prep.i]
+                    objs = [c for c in children if c.i > prep.i and (
+                        c.dep_ in ("dobj", "xcomp", "ccomp", "pcomp") or (c.dep_ == "advcl" and c.tag_ == "VBG"))]
                 if objs:
                     lo = min(o.left_edge.i for o in objs)
                     hi = max(o.right_edge.i for o in objs)
@@ -939,17 +966,21 @@ def extract_quotes(doc: Doc, lexicon: QuoteLexicon) -> list[QuoteCandidate]:
             continue  # a direct quote: attributed below
         straddled = [(a, b) for m, a, b in mark_tok if (a < lo <= b) or (a <= hi < b)]
         for a, b in straddled:
+            if a <= hi < b and all(t.is_punct for t in doc[hi + 1:b + 1]):
+                hi = b  # a quoted fragment ending the clause, final stop inside the marks
+                continue
             # the parser ran the clause into a direct quote: keep the part outside it
             if a <= hi < b and a > lo:
                 hi = a - 1
             if a < lo <= b and b < hi:
                 lo = b + 1
+        inside = [k for k, (m, a, b) in enumerate(mark_tok) if a >= lo and b <= hi]
         lo, hi = _strip_range(doc, lo, hi, lex.all_marks)
         if hi < lo or _word_count(doc, lo, hi) < 1:
             continue
         if doc[lo].lower_ in lex.question_words:
             continue  # an indirect question is not a claim
-        consumed.update(k for k, (m, a, b) in enumerate(mark_tok) if a >= lo and b <= hi)
+        consumed.update(inside)
         span = doc[lo:hi + 1]
         cand = QuoteCandidate(span.start_char, span.end_char, "indirect", cue.phrase, cue.token.i)
         cand.source_i = cue.source.i if cue.source is not None else -1
