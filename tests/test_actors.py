@@ -137,3 +137,10 @@ def test_actors_entity_running_two_phrases_keeps_the_last():
     assert last_constituent(run_together).text == "Ingrid Solberg"
     whole = Span(doc, 4, 6, label="PERSON")
     assert last_constituent(whole) == whole
+
+
+def test_actors_family_name_first_joins_the_full_name():
+    nlp = spacy.blank("en")
+    doc = nlp("Envoy Wang Qiang met Kuleba . Wang said the visit went well .")
+    mentions = [Span(doc, 1, 3, label="PERSON"), Span(doc, 4, 5, label="PERSON"), Span(doc, 6, 7, label="PERSON")]
+    assert [c for _, c, _ in canonical_names(mentions, Registry(), "")] == ["Wang Qiang", "Kuleba", "Wang Qiang"]

@@ -70,6 +70,10 @@ def check(nlp, classifier, sentence, quote, expected, speaker="the official"):
          "he would spare no effort to bring both sides to the negotiating table"),
         ("The chancellor stressed the need for a negotiated peace in her speech.",
          "the need for a negotiated peace"),
+        ("“Our villages need a ceasefire now,” the farmers’ leader said.",
+         "Our villages need a ceasefire now"),
+        ("“Our villages need a ceasefire before the harvest,” the farmers’ leader said.",
+         "Our villages need a ceasefire before the harvest"),
         # "without preconditions" removes the condition rather than stating one
         ("“We are ready for talks without preconditions,” the envoy said.",
          "We are ready for talks without preconditions"),
@@ -94,6 +98,10 @@ def test_stance_plain_support(nlp, classifier, sentence, quote):
          "she saw no basis for a settlement with the junta"),
         ("“A truce today would simply freeze the conflict,” the general warned.",
          "A truce today would simply freeze the conflict"),
+        ("The envoy said Moscow saw no prerequisites for a settlement this year.",
+         "Moscow saw no prerequisites for a settlement this year"),
+        ("Several historians argue that a frozen conflict would reward aggression.",
+         "a frozen conflict would reward aggression"),
     ],
 )
 def test_stance_plain_opposition(nlp, classifier, sentence, quote):

@@ -350,6 +350,12 @@ def canonical_names(mentions: list[Span], registry: Registry, anchor: str) -> li
     for i in by_length:
         if words_of[i]:
             ending_with.setdefault(words_of[i][-1], []).append(i)
+    # family name first ("Li Hui" … "Li"): a one-word name that starts exactly one
+    # longer person's name and ends none joins it
+    starting_with: dict[str, dict[str, int]] = {}  # first word → {full name: a mention}
+    for i in by_length:
+        if mentions[i].label_ == "PERSON" and len(words_of[i]) > 1:
+            starting_with.setdefault(words_of[i][0], {}).setdefault(" ".join(words_of[i]), i)
     spelled_by: dict[str, int] = {}  # initials → the longest ORG name with them
     for i in by_length:
         if mentions[i].label_ == "ORG" and _initials(mentions[i].text):
@@ -358,6 +364,7 @@ def canonical_names(mentions: list[Span], registry: Registry, anchor: str) -> li
         words = words_of[index]
         if span.id_.startswith(ROLE_PREFIX) or not words:
             continue
+        joined = False
         for other in ending_with[words[-1]]:
             other_span = mentions[other]
             other_words = words_of[other]
@@ -367,7 +374,11 @@ def canonical_names(mentions: list[Span], registry: Registry, anchor: str) -> li
             mislabelled_surname = other_span.label_ == "PERSON" and len(words) == 1 and not span.id_
             if same_kind or mislabelled_surname:
                 join(index, other)
+                joined = True
                 break
+        fuller = starting_with.get(words[0], {})
+        if not joined and span.label_ == "PERSON" and len(words) == 1 and len(fuller) == 1:
+            join(index, next(iter(fuller.values())))
         if span.label_ == "ORG" and len(words) == 1 and span.text.isupper():
             # an acronym joins the organisation whose initials it spells ("WSJ")
             other = spelled_by.get(span.text)

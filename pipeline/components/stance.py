@@ -326,8 +326,11 @@ def condition_applies(marker: Token, target_tokens: Sequence[Token], lexicon: St
         condition = marker
     governor = condition.head
     inside = {t.i for t in condition.subtree}
-    if _norm(marker.lower_) in lexicon.condition_target_inside and any(t.i in inside for t in target_tokens):
-        return True
+    if _norm(marker.lower_) in lexicon.condition_target_inside:
+        if any(t.i in inside for t in target_tokens):
+            return True
+        if marker.dep_ == "prep":
+            return False  # "a ceasefire before the harvest": a point in time, not a precondition
     home = clause_head(governor).i
     return any(
         t.i not in inside and (t.i == governor.i or clause_head(t).i == home)
