@@ -275,6 +275,11 @@ def test_dates_component_tense_from_verbs(dates_nlp):
     assert values == ["2023-12-04", "2023-12-11", "2023-06"]
 
 
+def test_dates_component_infinitive_of_expecting_points_forward(dates_nlp):
+    found = run(dates_nlp, "The mayor said it was unrealistic to expect repairs before the winter.", "2024-08-10")
+    assert _value_of(found, "winter") == "2024-WI"
+
+
 def test_dates_component_finds_what_the_model_misses(dates_nlp):
     found = run(dates_nlp, "OSLO, Mar 3 (Reuters) - The deal, signed late in 2019, has held in the past.",
                 "2021-03-03")

@@ -683,6 +683,8 @@ def clause_tense(span: Span, lexicon: DateLexicon) -> str:
         if words & lexicon.future_aux:
             return FUTURE
         if any(c.tag_ == "TO" for c in auxes):
+            if token.lemma_.lower() in lexicon.future_governors:
+                return FUTURE  # "naive to expect talks before the summer"
             governor = token.head
             if governor == token:
                 return ""
