@@ -649,28 +649,8 @@ class _SpeakerResolver:
 
     # -- names
     def canonical(self, ent: Span) -> str:
-        name = getattr(ent._, "canonical", "") or ""
-        if name:
-            return name
-        text = ent.text.strip()
-        if text.lower().startswith("the "):
-            text = text[4:]
-        if text.endswith("’s") or text.endswith("'s"):
-            text = text[:-2]
-        if ent.label_ in self.lex.person_labels:
-            # fallback until the actors stage runs: the fullest form sharing the surname
-            words = text.split()
-            last = words[-1].lower() if words else ""
-            best = text
-            for other in self.persons:
-                ow = other.text.split()
-                if ow and ow[-1].lower() == last and len(other.text) > len(best) and "\n" not in other.text:
-                    best = other.text
-            first = best.split()[0].lower().rstrip(".") if best.split() else ""
-            if first in self.lex.honorifics or first in self.lex.title_words:
-                best = best.split(" ", 1)[1] if " " in best else best
-            return best.strip()
-        return text
+        """The entity's name in this document, as the actors stage grouped it."""
+        return ent._.canonical or ent.text.strip()
 
     def _key(self, ent: Span) -> str:
         return self.canonical(ent).lower()
