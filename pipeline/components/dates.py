@@ -431,12 +431,9 @@ class DateNormaliser:
         m = lex.relative_re.match(t)
         if m:
             return self._relative(lex.relative_words[m.group(1)], m.group(2), anchor, tense)
-        if t.startswith("the "):
-            rest = t[4:]
-            if rest in ("weekend",) or (bare_ok and lex.unit_re.match(rest)):
-                return self._relative(0, rest, anchor, tense)
-        if t == "weekend":
-            return self._relative(0, t, anchor, tense)
+        rest = t[4:] if t.startswith("the ") else t
+        if rest == "weekend" or (rest != t and bare_ok and lex.unit_re.match(rest)):
+            return self._relative(0, rest, anchor, tense)  # "the weekend", "weekend", "the week"
         m = lex.month_re.match(t)
         if m:
             if t in lex.ambiguous_months and not bare_ok:
