@@ -6,6 +6,7 @@ from pathlib import Path
 import spacy
 from confection import Config
 from spacy.language import Language
+from spacy.util import is_package
 
 import pipeline.components  # noqa: F401  (registers the factories)
 
@@ -30,6 +31,25 @@ def load_config(config_path: Path | str = DEFAULT_CONFIG) -> Config:
     return raw.interpolate()
 
 
+def check_config(config_path: Path | str = DEFAULT_CONFIG) -> Config:
+    """Load a config and check, without loading the model, that a pipeline can be built
+    from it: the model is installed and every stage has its section. ConfigError if not."""
+    config = load_config(config_path)
+    try:
+        settings = config["parley"]
+        model = settings["model"]
+        stages = list(settings.get("before_parser", [])) + list(settings["pipeline"])
+    except (KeyError, TypeError) as err:
+        raise ConfigError(f"{config_path}: missing or invalid setting: {err}") from err
+    if not (is_package(model) or Path(model).is_dir()):
+        raise ConfigError(f"{config_path}: spaCy model {model!r} is not installed "
+                          "(install it as a package; parley never downloads models)")
+    missing = [name for name in stages if name not in config.get("components", {})]
+    if missing:
+        raise ConfigError(f"{config_path}: no [components.{missing[0]}] section")
+    return config
+
+
 def build_nlp(config_path: Path | str = DEFAULT_CONFIG) -> Language:
     """Load the configured model and add the parley stages after its own components.
 
@@ -39,20 +59,12 @@ def build_nlp(config_path: Path | str = DEFAULT_CONFIG) -> Language:
     Returns:
         The ready ``Language``.
     """
-    config = load_config(config_path)
+    config = check_config(config_path)
     settings = config["parley"]
-    try:
-        nlp = spacy.load(settings["model"], exclude=list(settings.get("exclude", [])))
-    except OSError as err:
-        raise ConfigError(
-            f"{config_path}: spaCy model {settings['model']!r} is not installed "
-            "(install it as a package; parley never downloads models)"
-        ) from err
-    components = config.get("components", {})
+    nlp = spacy.load(settings["model"], exclude=list(settings.get("exclude", [])))
+    components = config["components"]
     early = list(settings.get("before_parser", []))
     for name in early + list(settings["pipeline"]):
-        if name not in components:
-            raise ConfigError(f"{config_path}: no [components.{name}] section")
         component_config = dict(components[name])
         factory = component_config.pop("factory", name)
         position = {"before": "parser"} if name in early and "parser" in nlp.pipe_names else {}

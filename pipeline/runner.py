@@ -35,7 +35,7 @@ import pyarrow.parquet as pq
 
 from pipeline.actors_table import WINDOWS, build_actors_table
 from pipeline.corpus import Article, CorpusProblem, ManifestRow, load_article, load_settings, read_manifest
-from pipeline.nlp import DEFAULT_CONFIG, ConfigError, load_config
+from pipeline.nlp import DEFAULT_CONFIG, ConfigError, check_config, load_config
 from pipeline.schema import TABLE_NAMES, to_table
 
 if TYPE_CHECKING:
@@ -555,14 +555,13 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def check_config(config_path: Path | str) -> Any:
-    """Load the config and check it is usable without loading the model; ConfigError if not."""
-    config = load_config(config_path)
+def check_run_config(config_path: Path | str) -> Any:
+    """The config, checked without loading the model (``nlp.check_config``) and with
+    its corpus settings readable; ConfigError if not."""
+    config = check_config(config_path)
     try:
         corpus = config["corpus"]
         settings_path, max_bytes = corpus["settings_path"], int(corpus["max_bytes"])
-        model = config["parley"]["model"]
-        stages = list(config["parley"]["pipeline"])
     except (KeyError, TypeError, ValueError) as err:
         raise ConfigError(f"{config_path}: missing or invalid setting: {err}") from err
     if max_bytes <= 0:
@@ -571,14 +570,6 @@ def check_config(config_path: Path | str) -> Any:
         load_settings(settings_path, max_bytes)
     except (OSError, ValueError) as err:
         raise ConfigError(f"{config_path}: cannot read corpus settings {settings_path}: {err}") from err
-    from spacy.util import is_package
-
-    if not (is_package(model) or Path(model).is_dir()):
-        raise ConfigError(f"{config_path}: spaCy model {model!r} is not installed "
-                          "(install it as a package; parley never downloads models)")
-    missing = [name for name in stages if name not in config.get("components", {})]
-    if missing:
-        raise ConfigError(f"{config_path}: no [components.{missing[0]}] section")
     return config
 
 
@@ -619,7 +610,7 @@ def run(
     if window not in WINDOWS:
         raise ConfigError(f"unknown window {window!r} (choose from {', '.join(WINDOWS)})")
     corpus_dir, out_dir = Path(corpus_dir), Path(out_dir)
-    check_config(config_path)
+    check_run_config(config_path)
     manifest_rows, problems = read_manifest(corpus_dir)
     fingerprint = config_fingerprint(config_path)
     out_dir.mkdir(parents=True, exist_ok=True)
