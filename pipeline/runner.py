@@ -25,6 +25,7 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
@@ -285,7 +286,7 @@ def process_partition(job: Job, rows: list[ManifestRow], keys: list[str]) -> Tab
     per_article: list[TableRows | None] = [cache.get(key) for key in keys]
     todo = [i for i, cached in enumerate(per_article) if cached is None]
     if todo:
-        settings = _corpus_settings(job.config_path)
+        settings = _corpus_settings(job.config_path, job.fingerprint)
         articles = [load_article(Path(job.corpus_dir), rows[i], settings) for i in todo]
         if any(a.status == "ok" for a in articles):
             nlp = get_nlp(job.config_path, job.fingerprint)
@@ -300,7 +301,10 @@ def process_partition(job: Job, rows: list[ManifestRow], keys: list[str]) -> Tab
     return merge_rows(per_article)
 
 
-def _corpus_settings(config_path: str):
+@lru_cache(maxsize=4)
+def _corpus_settings(config_path: str, fingerprint: str):
+    """The corpus settings of a config, read once per process and config version
+    (``fingerprint``), not once per partition."""
     config = load_config(config_path)
     return load_settings(config["corpus"]["settings_path"], int(config["corpus"]["max_bytes"]))
 
