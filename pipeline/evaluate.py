@@ -609,47 +609,24 @@ def score_document(gold: GoldDoc, tables: dict[str, pd.DataFrame], text: str) ->
                                  context(text, _find_name(text, [entity.name, *entity.aliases]))))
 
     # quotes: overlap >= half the shorter span; speaker over matched quotes
-    quotes = tables["quotes"].to_dict("records")
-    pred_spans = [_span(q) for q in quotes]
-    gold_spans = [(g.start, g.end) if g.start is not None else None for g in gold.quotes]
-    pairs = match_spans(pred_spans, gold_spans, 0.5)
-    speaker_ok = 0
-    for i, j in pairs:
-        g, q = gold.quotes[j], quotes[i]
-        if same_actor(_clean(q.get("speaker")), g.speaker, g.speaker_kind, gold.entities):
-            speaker_ok += 1
-        else:
-            errors.append(_error("quotes", doc_id, "wrong_speaker", g.text,
-                                 f"{g.speaker} ({g.speaker_kind})",
-                                 f"{_clean(q.get('speaker'))} ({_clean(q.get('speaker_kind'))})",
-                                 context(text, gold_spans[j])))
-    figures["quotes"] = {**prf(len(pairs), len(quotes), len(gold.quotes)),
-                         "speaker_correct": speaker_ok, "speaker_acc": _ratio(speaker_ok, len(pairs))}
-    errors += _span_misses("quotes", doc_id, text, quotes, pred_spans,
-                           [g.text for g in gold.quotes], gold_spans,
-                           [f"{g.speaker} ({g.speaker_kind})" for g in gold.quotes], pairs,
-                           lambda q: f"{_clean(q.get('speaker'))} ({_clean(q.get('speaker_kind'))})")
+    quote_label = lambda q: f"{_clean(q.get('speaker'))} ({_clean(q.get('speaker_kind'))})"  # noqa: E731
+    figures["quotes"], quote_errors = _score_spans(
+        "quotes", doc_id, text, tables["quotes"].to_dict("records"), gold.quotes, 0.5,
+        correct=lambda q, g: same_actor(_clean(q.get("speaker")), g.speaker, g.speaker_kind, gold.entities),
+        expected=lambda g: f"{g.speaker} ({g.speaker_kind})", predicted=quote_label,
+        wrong="wrong_speaker", correct_key="speaker",
+    )
+    errors += quote_errors
 
     # dates: any overlap; value (and gold mod) over matched
-    dates = tables["dates"].to_dict("records")
-    pred_spans = [_span(d) for d in dates]
-    gold_spans = [(g.start, g.end) if g.start is not None else None for g in gold.dates]
-    pairs = match_spans(pred_spans, gold_spans, 0.0)
-    value_ok = 0
-    for i, j in pairs:
-        g, d = gold.dates[j], dates[i]
-        if date_value_correct(d.get("value"), d.get("mod"), g):
-            value_ok += 1
-        else:
-            errors.append(_error("dates", doc_id, "wrong_value", g.text, _date_str(g.value, g.mod),
-                                 _date_str(_clean(d.get("value")), _clean(d.get("mod"))),
-                                 context(text, gold_spans[j])))
-    figures["dates"] = {**prf(len(pairs), len(dates), len(gold.dates)),
-                        "value_correct": value_ok, "value_acc": _ratio(value_ok, len(pairs))}
-    errors += _span_misses("dates", doc_id, text, dates, pred_spans,
-                           [g.text for g in gold.dates], gold_spans,
-                           [_date_str(g.value, g.mod) for g in gold.dates], pairs,
-                           lambda d: _date_str(_clean(d.get("value")), _clean(d.get("mod"))))
+    figures["dates"], date_errors = _score_spans(
+        "dates", doc_id, text, tables["dates"].to_dict("records"), gold.dates, 0.0,
+        correct=lambda d, g: date_value_correct(d.get("value"), d.get("mod"), g),
+        expected=lambda g: _date_str(g.value, g.mod),
+        predicted=lambda d: _date_str(_clean(d.get("value")), _clean(d.get("mod"))),
+        wrong="wrong_value", correct_key="value",
+    )
+    errors += date_errors
 
     # stances: actors as speakers, then the stance of matched actors
     rows = tables["stances"].to_dict("records")
@@ -691,20 +668,38 @@ def _date_str(value: str, mod: Optional[str]) -> str:
     return f"{value} {mod}" if mod else value
 
 
-def _span_misses(part, doc_id, text, rows, pred_spans, gold_texts, gold_spans, gold_expected,
-                 pairs, describe) -> list[dict]:
+def _score_spans(part, doc_id, text, rows, gold_items, min_ratio, *, correct, expected, predicted,
+                 wrong, correct_key) -> tuple[dict, list[dict]]:
+    """Score predicted spans of one part against gold by overlap, and one attribute
+    (speaker, value) over the matched pairs.
+
+    Returns:
+        The part's figures (P/R/F1 plus ``<correct_key>_correct`` and ``_acc``) and
+        its per-item errors (false positives, false negatives, wrong attribute).
+    """
+    pred_spans = [_span(r) for r in rows]
+    gold_spans = [(g.start, g.end) if g.start is not None else None for g in gold_items]
+    pairs = match_spans(pred_spans, gold_spans, min_ratio)
+    n_correct, errors = 0, []
+    for i, j in pairs:
+        if correct(rows[i], gold_items[j]):
+            n_correct += 1
+        else:
+            errors.append(_error(part, doc_id, wrong, gold_items[j].text, expected(gold_items[j]),
+                                 predicted(rows[i]), context(text, gold_spans[j])))
     matched_p = {i for i, _ in pairs}
     matched_g = {j for _, j in pairs}
-    out = []
     for i, row in enumerate(rows):
         if i not in matched_p:
-            out.append(_error(part, doc_id, "false_positive", _clean(row.get("text")), "",
-                              describe(row), context(text, pred_spans[i])))
-    for j, gold_text in enumerate(gold_texts):
+            errors.append(_error(part, doc_id, "false_positive", _clean(row.get("text")), "",
+                                 predicted(row), context(text, pred_spans[i])))
+    for j, item in enumerate(gold_items):
         if j not in matched_g:
-            out.append(_error(part, doc_id, "false_negative", gold_text, gold_expected[j], "",
-                              context(text, gold_spans[j])))
-    return out
+            errors.append(_error(part, doc_id, "false_negative", item.text, expected(item), "",
+                                 context(text, gold_spans[j])))
+    figures = {**prf(len(pairs), len(rows), len(gold_items)),
+               f"{correct_key}_correct": n_correct, f"{correct_key}_acc": _ratio(n_correct, len(pairs))}
+    return figures, errors
 
 
 _COUNT_KEYS = {
