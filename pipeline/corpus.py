@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-import yaml
+from pipeline.components.lexicon import LexiconError, LexiconSchema, load_lexicon
 
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = ("doc_id", "file", "title", "outlet", "url", "published")
@@ -83,13 +83,28 @@ class CorpusSettings:
     max_bytes: int = DEFAULT_MAX_BYTES
 
 
+SETTINGS_SCHEMA = LexiconSchema(optional={
+    "tail_markers": list, "teaser_markers": list, "line_patterns": list, "span_patterns": list,
+    "dateline_patterns": list, "dateline_search_chars": int, "repeated_line_max_chars": int,
+    "drop_before_title": bool,
+})
+
+
 @lru_cache(maxsize=8)
 def load_settings(path: Path | str = DEFAULT_SETTINGS, max_bytes: int = DEFAULT_MAX_BYTES) -> CorpusSettings:
-    """Read corpus settings from a YAML file (cached: it is read once per process)."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    """Read corpus settings from a YAML file (cached: it is read once per process).
+
+    Raises:
+        LexiconError: the file is missing or malformed, holds an unknown key, or a pattern
+            is not a valid regular expression (the message names the file and the key).
+    """
+    data = load_lexicon(path, SETTINGS_SCHEMA, stage="[corpus] settings_path")
 
     def patterns(key: str) -> tuple[re.Pattern, ...]:
-        return tuple(re.compile(p) for p in data.get(key) or [])
+        try:
+            return tuple(re.compile(pattern) for pattern in data.get(key) or [])
+        except re.error as err:
+            raise LexiconError(f"{path}: key {key!r}: invalid regular expression: {err}") from err
 
     return CorpusSettings(
         tail_markers=patterns("tail_markers"),

@@ -8,14 +8,16 @@ from confection import Config
 from spacy.language import Language
 from spacy.util import is_package
 
-import pipeline.components  # noqa: F401  (registers the factories)
+import pipeline.components  # noqa: F401  (registers the factories and their lexicon schemas)
+from pipeline.components.lexicon import LexiconError, load_lexicon, schema_for
+from pipeline.corpus import load_settings
+from pipeline.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "configs" / "default.cfg"
 
 
-class ConfigError(ValueError):
-    """The configuration cannot be used (missing file, unknown model or component)."""
+__all__ = ["ConfigError", "LexiconError", "DEFAULT_CONFIG", "load_config", "check_config", "build_nlp"]
 
 
 def load_config(config_path: Path | str = DEFAULT_CONFIG) -> Config:
@@ -33,7 +35,18 @@ def load_config(config_path: Path | str = DEFAULT_CONFIG) -> Config:
 
 def check_config(config_path: Path | str = DEFAULT_CONFIG) -> Config:
     """Load a config and check, without loading the model, that a pipeline can be built
-    from it: the model is installed and every stage has its section. ConfigError if not."""
+    from it and a run can read its files.
+
+    Checked: the model is installed, every stage has its section, every file a
+    component setting ending in ``_path`` names loads with the schema its stage
+    registered (``components/lexicon.py``), and the ``[corpus]`` settings file loads.
+
+    Returns:
+        The interpolated config (parse it once per run and pass it on).
+
+    Raises:
+        ConfigError: naming the config, or the file and key at fault (LexiconError).
+    """
     config = load_config(config_path)
     try:
         settings = config["parley"]
@@ -47,7 +60,35 @@ def check_config(config_path: Path | str = DEFAULT_CONFIG) -> Config:
     missing = [name for name in stages if name not in config.get("components", {})]
     if missing:
         raise ConfigError(f"{config_path}: no [components.{missing[0]}] section")
+    for name in stages:
+        _check_component_files(name, config["components"][name])
+    if "corpus" in config:
+        _check_corpus_settings(config_path, config["corpus"])
     return config
+
+
+def _check_component_files(name: str, component: dict) -> None:
+    """Load every file a component's ``*_path`` settings name, with its stage's schema."""
+    factory = component.get("factory", name)
+    for setting, value in component.items():
+        if not setting.endswith("_path"):
+            continue
+        schema = schema_for(factory, setting)
+        if schema is not None:
+            load_lexicon(value, schema, stage=f"[components.{name}] {setting}")
+        elif not (value and Path(value).is_file()):
+            raise LexiconError(f"[components.{name}] {setting}: file {str(value)!r} not found")
+
+
+def _check_corpus_settings(config_path: Path | str, corpus: dict) -> None:
+    """Read the ``[corpus]`` settings file and check ``max_bytes``."""
+    try:
+        settings_path, max_bytes = corpus["settings_path"], int(corpus["max_bytes"])
+    except (KeyError, TypeError, ValueError) as err:
+        raise ConfigError(f"{config_path}: [corpus] missing or invalid setting: {err}") from err
+    if max_bytes <= 0:
+        raise ConfigError(f"{config_path}: [corpus] max_bytes must be positive")
+    load_settings(settings_path, max_bytes)
 
 
 def build_nlp(config_path: Path | str = DEFAULT_CONFIG) -> Language:

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import srsly
-import yaml
 from spacy.language import Language
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+
+from .lexicon import LexiconSchema, load_lexicon, register_schema
 
 ACTOR_LABELS = ("PERSON", "ORG", "GPE")
 REGISTRY_SPANS_KEY = "parley_registry"
@@ -27,6 +28,11 @@ DETERMINERS = {"the", "The"}
 POSSESSIVES = {"'s", "’s", "'", "’"}
 SUBHEADING_MAX_CHARS = 80
 SENTENCE_END = set(".!?:;\"”’)")
+
+REGISTRY_SCHEMA = LexiconSchema(optional={
+    "actors": list, "roles": list, "titles": list, "never_actors": list, "org_suffixes": list, "person_roles": list,
+})
+register_schema("parley_actors", "registry_path", REGISTRY_SCHEMA)
 
 
 @dataclass
@@ -64,8 +70,9 @@ class Registry:
                    person_roles={w.lower() for w in data.get("person_roles") or []})
 
     @classmethod
-    def from_yaml(cls, path: Path | str) -> "Registry":
-        return cls.from_dict(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {})
+    def from_yaml(cls, path: Path | str, stage: str = "parley_actors") -> "Registry":
+        """Read the registry file through the shared lexicon loader (LexiconError if unusable)."""
+        return cls.from_dict(load_lexicon(path, REGISTRY_SCHEMA, stage=stage))
 
     def to_dict(self) -> dict:
         return {
@@ -122,7 +129,7 @@ class ActorLinker:
         self.nlp = nlp
         # the model's non-actor entities (DATE, EVENT …) that later stages read stay in doc.ents
         self.context_labels = set(context_labels)
-        self.registry = Registry.from_yaml(registry_path)
+        self.registry = Registry.from_yaml(registry_path, stage=name)
         # phrase patterns (a PhraseMatcher: fast for hundreds of names); names match as
         # written, office titles in any case ("the US president", "The US President")
         self.name_ruler = SpanRuler(nlp, name=f"{name}_names", spans_key=REGISTRY_SPANS_KEY, overwrite=True)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,15 +26,28 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 import dateparser
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .extensions import DATES_KEY
+from .lexicon import LexiconSchema, lexicon_from_disk, lexicon_to_disk, load_lexicon, register_schema
+
+SETTINGS_SCHEMA = LexiconSchema(
+    required={"months": dict, "weekdays": dict, "seasons": dict, "season_months": dict},
+    optional={
+        "dateparser": dict, "entity_labels": list, "candidate_patterns": list, "weekday_name_guard": bool,
+        "blocking_entity_labels": list, "split_words": list, "span_trim_words": list, "reject_patterns": list,
+        "ambiguous_months": list, "weekday_abbreviations": list, "ambiguous_seasons": list, "day_parts": list,
+        "mods": dict, "hedges": list, "relative_words": dict, "deictic_days": dict, "today_present_ref": bool,
+        "anaphoric_days": dict, "units": dict, "numbers": dict, "ordinals": dict, "weekend_mod": str,
+        "week_rollover_weekdays": list, "vague_patterns": dict, "reject_title_case_relative": bool,
+        "holidays": dict, "tense": dict,
+    },
+)
+register_schema("parley_dates", "settings_path", SETTINGS_SCHEMA)
 
 PAST, PRESENT, FUTURE = "past", "present", "future"
 VAGUE_VALUES = ("PAST_REF", "PRESENT_REF", "FUTURE_REF")
-SETTINGS_FILE = "dates_settings.json"
 
 
 @dataclass(frozen=True)
@@ -288,9 +300,15 @@ class DateLexicon:
         self.numeric_re = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$|^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$")
 
     @classmethod
-    def from_path(cls, path: str | Path) -> "DateLexicon":
-        with open(path, encoding="utf-8") as fh:
-            return cls(yaml.safe_load(fh))
+    def from_path(cls, path: str | Path, stage: str = "parley_dates") -> "DateLexicon":
+        """Read ``configs/dates.yml`` through the shared lexicon loader (LexiconError if unusable)."""
+        return cls(load_lexicon(path, SETTINGS_SCHEMA, stage=stage))
+
+    @classmethod
+    def from_path_if_present(cls, path: str | Path, stage: str) -> "DateLexicon | None":
+        """As ``from_path``, but None for a missing file (a saved pipeline brings its own)."""
+        settings = load_lexicon(path, SETTINGS_SCHEMA, stage=stage, missing_ok=True)
+        return None if settings is None else cls(settings)
 
 
 # --------------------------------------------------------------------------- normaliser
@@ -786,20 +804,17 @@ class DateNormalizer:
         self.name = name
         self.settings_path = settings_path
         self.lexicon: DateLexicon | None = None
-        path = Path(settings_path)
-        if path.is_file():
-            with open(path, encoding="utf-8") as fh:
-                self._set_settings(yaml.safe_load(fh))
-        # otherwise a saved pipeline is being loaded: from_disk brings the settings
+        self._set_lexicon(DateLexicon.from_path_if_present(settings_path, stage=name))
+
+    def _set_lexicon(self, lexicon: DateLexicon | None) -> None:
+        self.lexicon = lexicon
+        self.normaliser = DateNormaliser(lexicon) if lexicon is not None else None
 
     def _require(self) -> DateLexicon:
+        """The lexicon; when neither the file nor ``from_disk`` gave one, the loader's error."""
         if self.lexicon is None:
-            raise FileNotFoundError(f"{self.name}: settings file {self.settings_path} not found")
+            self._set_lexicon(DateLexicon.from_path(self.settings_path, stage=self.name))
         return self.lexicon
-
-    def _set_settings(self, settings: dict[str, Any]) -> None:
-        self.lexicon = DateLexicon(settings)
-        self.normaliser = DateNormaliser(self.lexicon)
 
     def __call__(self, doc: Doc) -> Doc:
         lexicon = self._require()
@@ -830,13 +845,10 @@ class DateNormalizer:
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / SETTINGS_FILE).write_text(json.dumps(self._require().settings, ensure_ascii=False), encoding="utf-8")
+        lexicon_to_disk(path, self._require().settings)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "DateNormalizer":
-        file = Path(path) / SETTINGS_FILE
-        self._set_settings(json.loads(file.read_text(encoding="utf-8")))
+        self._set_lexicon(DateLexicon(lexicon_from_disk(path, SETTINGS_SCHEMA, stage=self.name)))
         return self
 
 
