@@ -20,6 +20,10 @@ from pipeline.components.lexicon import LexiconError, LexiconSchema, load_lexico
 
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = ("doc_id", "file", "title", "outlet", "url", "published")
+# Where offsets point: the file as read, or the text extracted from a saved web page
+# (published in outputs/texts.parquet, since no file holds it).
+TEXT_FROM_FILE = "file"
+TEXT_FROM_HTML = "html-extracted"
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 DEFAULT_SETTINGS = Path(__file__).resolve().parent.parent / "configs" / "corpus.yml"
 DEFAULT_MAX_BYTES = 2_000_000
@@ -50,6 +54,12 @@ class ManifestRow:
     url: str = ""
     published: str = ""
     error: str = ""  # a problem that makes this row's article unusable
+    extra: dict[str, str] = field(default_factory=dict)  # the manifest's other columns, in order
+
+    def key_fields(self) -> tuple[str, ...]:
+        """Every manifest value of the row (extra columns included), for cache keys."""
+        return (self.doc_id, self.file, self.title, self.outlet, self.url, self.published, self.error,
+                *(f"{name}={value}" for name, value in self.extra.items()))
 
 
 @dataclass
@@ -59,13 +69,23 @@ class Article:
     text: str = ""
     body: str = ""
     title: str = ""
+    outlet: str = ""
+    url: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
     published: str = ""
     anchor: str = ""
     anchor_source: str = "none"
+    text_source: str = TEXT_FROM_FILE
     encoding: str = ""
     status: str = "ok"
     error: str = ""
     boilerplate: list[tuple[int, int]] = field(default_factory=list)
+
+    @classmethod
+    def from_row(cls, row: ManifestRow, **fields) -> "Article":
+        """An article carrying a manifest row's identity and metadata (``fields`` override)."""
+        return cls(doc_id=row.doc_id, file=row.file, title=row.title, outlet=row.outlet, url=row.url,
+                   extra=dict(row.extra), published=row.published, **fields)
 
 
 @dataclass(frozen=True)
@@ -147,16 +167,24 @@ def read_manifest(corpus_dir: Path) -> tuple[list[ManifestRow], list[CorpusProbl
     missing = [c for c in ("doc_id", "file") if c not in header]
     if missing:
         raise CorpusError(f"{manifest}: missing required column(s) {', '.join(missing)}")
-    unknown = [c for c in header if c not in MANIFEST_COLUMNS]
-    if unknown:
-        problems.append(CorpusProblem(str(manifest), f"unknown column(s) {', '.join(unknown)} ignored", "warning"))
+    # Columns beyond the standard ones travel into the documents table as text;
+    # one that would overwrite a documents column is renamed rather than lost.
+    from pipeline.schema import TABLE_COLUMNS  # pandas only once a manifest is read
+
+    extra_columns = {c: c for c in header if c and c not in MANIFEST_COLUMNS}
+    for column in extra_columns:
+        if column in TABLE_COLUMNS["documents"]:
+            extra_columns[column] = f"manifest_{column}"
+            problems.append(CorpusProblem(str(manifest), f"column {column!r} clashes with a documents column: "
+                                          f"kept as {extra_columns[column]!r}", "warning"))
 
     rows: list[ManifestRow] = []
     seen: set[str] = set()
     for number, record in enumerate(records, start=2):
         where = f"{manifest} row {number}"
         values = {c: (record.get(c) or "").strip() for c in MANIFEST_COLUMNS}
-        row = ManifestRow(**values)
+        row = ManifestRow(**values, extra={name: (record.get(column) or "").strip()
+                                           for column, name in extra_columns.items()})
         if not row.doc_id:
             row.doc_id = Path(row.file).stem or f"row-{number}"
         if row.doc_id in seen:
@@ -300,6 +328,80 @@ def html_to_text(html: str) -> str:
     return text
 
 
+# The publication-date fields of a saved page, most specific first: Open Graph's
+# article:published_time, schema.org's datePublished (JSON-LD or microdata), then the
+# Dublin Core and news-site meta names. Never a date shown in the page's text (a site
+# header gives the day the page was saved) and never a modification date.
+PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "dc.date.issued",
+                  "dcterms.issued", "dc.date", "dcterms.date", "date", "pubdate", "publishdate",
+                  "publish-date", "parsely-pub-date", "sailthru.date")
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def page_published_date(html: str) -> str:
+    """The publication day a saved page states in its metadata (``YYYY-MM-DD``), or "".
+
+    Rules, in order: a ``<meta>`` named in ``PUBLISHED_META`` (in that order of
+    preference); JSON-LD ``datePublished``; a ``<time itemprop="datePublished">`` or
+    ``<time pubdate>``. Only ISO dates are taken; an unparseable page gives "".
+    """
+    import json
+
+    from lxml import html as lxml_html  # installed with trafilatura
+
+    try:
+        tree = lxml_html.fromstring(html)
+    except Exception:  # noqa: BLE001  (lxml raises several types on broken markup; no date then)
+        return ""
+    found: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        if key in PUBLISHED_META and key not in found and _iso_day(meta.get("content")):
+            found[key] = _iso_day(meta.get("content"))
+    for key in PUBLISHED_META:
+        if key in found:
+            return found[key]
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            day = _json_ld_published(json.loads(script.text))
+        except ValueError:
+            continue
+        if day:
+            return day
+    for time in tree.iter("time"):
+        if (time.get("itemprop") or "").lower() == "datepublished" or time.get("pubdate") is not None:
+            day = _iso_day(time.get("datetime"))
+            if day:
+                return day
+    return ""
+
+
+def _json_ld_published(data) -> str:
+    """The first ``datePublished`` in a JSON-LD value (objects, lists, ``@graph``)."""
+    if isinstance(data, dict):
+        day = _iso_day(data.get("datePublished")) if isinstance(data.get("datePublished"), str) else ""
+        if day:
+            return day
+        data = list(data.values())
+    if isinstance(data, list):
+        for item in data:
+            if isinstance(item, (dict, list)):
+                day = _json_ld_published(item)
+                if day:
+                    return day
+    return ""
+
+
+def _iso_day(value) -> str:
+    match = _ISO_DAY.match((value or "").strip())
+    if not match:
+        return ""
+    day = match.group(0)
+    return day if _is_iso_date(day) else ""
+
+
 # --- boilerplate --------------------------------------------------------------
 
 
@@ -384,10 +486,13 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 # --- anchors ------------------------------------------------------------------
 
 
-def find_anchor(published: str, body: str, settings: CorpusSettings) -> tuple[str, str]:
-    """(anchor date, source): the manifest date, else a dateline in the body, else none."""
+def find_anchor(published: str, body: str, settings: CorpusSettings, page_date: str = "") -> tuple[str, str]:
+    """(anchor date, source): the manifest date, else the page's own publication date
+    (``page_date``, from ``page_published_date``), else a dateline in the body, else none."""
     if published:
         return published, "manifest"
+    if page_date:
+        return page_date, "page-metadata"
     import dateparser  # the dateline fallback is rare; keep start-up light
 
     head = body[: settings.dateline_search_chars]
@@ -406,7 +511,7 @@ def find_anchor(published: str, body: str, settings: CorpusSettings) -> tuple[st
 
 def load_article(corpus_dir: Path, row: ManifestRow, settings: CorpusSettings) -> Article:
     """Read, decode and clean one article; problems end up in ``status``/``error``."""
-    article = Article(doc_id=row.doc_id, file=row.file, title=row.title, published=row.published)
+    article = Article.from_row(row)
     if row.error:
         return _failed(article, row.error)
     path = Path(corpus_dir) / row.file
@@ -415,8 +520,10 @@ def load_article(corpus_dir: Path, row: ManifestRow, settings: CorpusSettings) -
         if size > settings.max_bytes:
             return _failed(article, f"too large: {size} bytes exceeds the limit of {settings.max_bytes}")
         text, article.encoding = decode_bytes(path.read_bytes())
+        page_date = ""
         if path.suffix.lower() in (".html", ".htm"):
-            text = html_to_text(text)
+            page_date = "" if row.published else page_published_date(text)
+            text, article.text_source = html_to_text(text), TEXT_FROM_HTML
     except FileNotFoundError:
         return _failed(article, "missing file")
     except OSError as err:
@@ -431,7 +538,7 @@ def load_article(corpus_dir: Path, row: ManifestRow, settings: CorpusSettings) -
         article.body = blank_spans(text, article.boilerplate)
         if not article.body.strip():
             return _failed(article, "no article text left after removing boilerplate")
-        article.anchor, article.anchor_source = find_anchor(row.published, article.body, settings)
+        article.anchor, article.anchor_source = find_anchor(row.published, article.body, settings, page_date)
     except Exception as err:  # noqa: BLE001  (an unforeseen failure stays with this article)
         return _failed(article, f"cleaning failed: {type(err).__name__}: {err}")
     return article

@@ -4,15 +4,31 @@ Every writer (runner) and reader (evaluate, report) takes its columns from here.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
+
+# The stances a statement or an actor can take (SPEC section 5), in display order.
+STANCES = ("support", "oppose", "conditional", "neutral")
+# The tables scored against gold (evaluate) and summarised per part (report).
+PARTS = ("entities", "quotes", "dates", "stances")
+
+
+class OutputsError(FileNotFoundError):
+    """The output folder lacks a table that a reader (evaluate, report) needs."""
+
 
 TABLE_COLUMNS: dict[str, dict[str, str]] = {
     "documents": {
         "doc_id": "string",
         "file": "string",
+        "title": "string",
+        "outlet": "string",
+        "url": "string",
         "published": "string",
         "anchor": "string",
         "anchor_source": "string",
+        "text_source": "string",
         "encoding": "string",
         "status": "string",
         "error": "string",
@@ -68,18 +84,50 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "quote_ids": "string",
         "evidence": "string",
     },
+    # The analysed text of each article: what the offsets index (for a saved web
+    # page, the extracted text, which no file in the corpus holds).
+    "texts": {
+        "doc_id": "string",
+        "text": "string",
+    },
 }
 
 TABLE_NAMES = tuple(TABLE_COLUMNS)
 
 
-def empty_table(name: str) -> pd.DataFrame:
+def table_columns(name: str, extra_columns: tuple[str, ...] = ()) -> dict[str, str]:
+    """A table's columns and dtypes; ``extra_columns`` (the manifest's own columns, carried
+    by ``documents``) follow the fixed ones, as text."""
+    return {**TABLE_COLUMNS[name], **{column: "string" for column in extra_columns}}
+
+
+def empty_table(name: str, extra_columns: tuple[str, ...] = ()) -> pd.DataFrame:
     """An empty DataFrame with the table's columns and dtypes."""
-    return to_table(name, [])
+    return to_table(name, [], extra_columns)
 
 
-def to_table(name: str, rows: list[dict]) -> pd.DataFrame:
+def to_table(name: str, rows: list[dict], extra_columns: tuple[str, ...] = ()) -> pd.DataFrame:
     """Rows (dicts) → a DataFrame with exactly the table's columns, in order, typed."""
-    columns = TABLE_COLUMNS[name]
+    columns = table_columns(name, extra_columns)
     frame = pd.DataFrame.from_records(rows, columns=list(columns))
     return frame.astype(columns)
+
+
+def read_table(out_dir: Path | str, name: str) -> pd.DataFrame:
+    """An output table from Parquet, or CSV when there is no Parquet file; OutputsError if neither."""
+    columns = TABLE_COLUMNS[name]
+    parquet, csv_path = Path(out_dir) / f"{name}.parquet", Path(out_dir) / f"{name}.csv"
+    if parquet.is_file():
+        frame = pd.read_parquet(parquet)
+    elif csv_path.is_file():
+        frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False, na_values=[""])
+    else:
+        raise OutputsError(f"no {name} table in {out_dir} (expected {parquet.name} or {csv_path.name})")
+    for column, dtype in columns.items():
+        if column not in frame.columns:
+            frame[column] = pd.Series([None] * len(frame), dtype=object)
+        try:
+            frame[column] = frame[column].astype(dtype)
+        except (TypeError, ValueError):
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(dtype)
+    return frame

@@ -11,13 +11,20 @@ TableRows = dict[str, list[dict]]
 
 
 def document_row(article: Article, doc: Doc | None = None) -> dict:
-    """The ``documents`` row of one article; counts only when it was processed."""
+    """The ``documents`` row of one article; counts only when it was processed.
+
+    The manifest's extra columns follow the fixed ones, under their manifest names.
+    """
     row = {
         "doc_id": article.doc_id,
         "file": article.file,
+        "title": article.title,
+        "outlet": article.outlet,
+        "url": article.url,
         "published": article.published,
         "anchor": article.anchor,
         "anchor_source": article.anchor_source,
+        "text_source": article.text_source,
         "encoding": article.encoding,
         "status": article.status,
         "error": article.error,
@@ -25,6 +32,7 @@ def document_row(article: Article, doc: Doc | None = None) -> dict:
         "n_entities": None,
         "n_quotes": None,
         "n_dates": None,
+        **article.extra,
     }
     if doc is not None:
         row.update(n_entities=len(actor_mentions(doc)), n_quotes=len(doc.spans.get(QUOTES_KEY, [])), n_dates=len(doc.spans.get(DATES_KEY, [])))
@@ -64,6 +72,7 @@ def doc_to_rows(doc: Doc, article: Article) -> TableRows:
         "quotes": quotes,
         "dates": dates,
         "stances": stance_rows(doc_id, quote_spans, {e["canonical"]: e["actor_id"] for e in entities}),
+        "texts": [{"doc_id": doc_id, "text": article.text}],
     }
 
 

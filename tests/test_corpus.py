@@ -12,6 +12,7 @@ from pipeline.corpus import (
     iter_articles,
     load_article,
     load_settings,
+    page_published_date,
     read_manifest,
 )
 
@@ -83,13 +84,24 @@ def test_corpus_manifest_problems_named_with_rows(tmp_path):
     assert any("row 3" in m and "duplicate doc_id" in m for m in messages)
     assert any("row 4" in m and "missing file" in m for m in messages)
     assert any("row 5" in m and "not a YYYY-MM-DD" in m for m in messages)
-    assert any("unknown column" in m and "extra" in m for m in messages)
+    assert all("extra" not in m for m in messages)  # an analyst's own column is carried, not a problem
+    assert [r.extra for r in rows] == [{"extra": "x"}] * 4
     assert any("stray.txt" in m and "not in the manifest" in m for m in messages)
     # the duplicate row is kept as an error row under its own id, so it gets a documents row
     assert [r.doc_id for r in rows] == ["a", "a#row3", "b", "c"]
     assert "duplicate doc_id" in load_article(tmp_path, rows[1], SETTINGS).error
     missing = load_article(tmp_path, rows[2], SETTINGS)
     assert missing.status == "error" and "missing file" in missing.error
+
+
+def test_corpus_extra_column_clashing_with_documents_column_is_renamed(tmp_path):
+    write_corpus(tmp_path, {"a.txt": "Title\n\nText.\n"},
+                 "doc_id,file,title,outlet,url,published,status,language\na,a.txt,Title,Wire,http://x,2024-01-02,draft,en\n")
+    (row,), problems = read_manifest(tmp_path)
+    assert row.extra == {"manifest_status": "draft", "language": "en"}
+    assert [p.severity for p in problems] == ["warning"] and "'status'" in problems[0].message
+    article = load_article(tmp_path, row, SETTINGS)
+    assert (article.title, article.outlet, article.url, article.extra) == ("Title", "Wire", "http://x", row.extra)
 
 
 @pytest.mark.parametrize(
@@ -118,3 +130,43 @@ def test_corpus_without_manifest_reads_every_article(tmp_path):
     assert [r.doc_id for r in rows] == ["one", "two"]
     assert all(r.published == "" for r in rows)
     assert problems and problems[0].severity == "warning"
+
+
+PAGE_WITH_METADATA = """<html><head><title>Envoys meet</title>
+<meta property="og:type" content="article">
+{meta}
+</head><body><header>Saturday, 9 March 2024 · Weather 12 C</header>
+<article><h1>Envoys meet in Oslo</h1>
+<p>Diplomats from Chile and Kenya met in Oslo on Tuesday, officials said, and the talks will resume next week,
+a spokesperson told reporters after the meeting ended late in the evening.</p>
+<p>The Chilean envoy said the mood was constructive and that more meetings would follow soon in the city.</p>
+</article></body></html>
+"""
+
+
+@pytest.mark.parametrize("meta, expected", [
+    ('<meta property="article:published_time" content="2023-04-05T10:00:00+02:00">', "2023-04-05"),
+    ('<script type="application/ld+json">{"@graph": [{"@type": "WebPage"}, '
+     '{"@type": "NewsArticle", "dateModified": "2023-04-09", "datePublished": "2023-04-06"}]}</script>', "2023-04-06"),
+    ('<meta name="dc.date" content="2023-04-07">', "2023-04-07"),
+    ('<meta property="article:modified_time" content="2023-04-08">', ""),
+    ("", ""),
+])
+def test_corpus_page_publication_metadata(meta, expected):
+    assert page_published_date(PAGE_WITH_METADATA.format(meta=meta)) == expected
+
+
+def test_corpus_html_anchor_from_page_metadata_then_manifest_wins(tmp_path):
+    page = PAGE_WITH_METADATA.format(meta='<meta property="article:published_time" content="2023-04-05T10:00:00Z">')
+    write_corpus(tmp_path, {"a.html": page, "b.html": page},
+                 "doc_id,file,title,outlet,url,published\na,a.html,,,,\nb,b.html,,,,2023-05-01\n")
+    a, b = iter_articles(tmp_path)
+    assert (a.anchor, a.anchor_source, a.text_source) == ("2023-04-05", "page-metadata", "html-extracted")
+    assert (b.anchor, b.anchor_source) == ("2023-05-01", "manifest")
+    assert "Diplomats from Chile" in a.text and "Saturday, 9 March 2024" not in a.text
+
+
+def test_corpus_txt_offsets_index_the_file(tmp_path):
+    write_corpus(tmp_path, {"a.txt": PAGE}, "doc_id,file,title,outlet,url,published\na,a.txt,,,,\n")
+    (article,) = iter_articles(tmp_path)
+    assert article.text_source == "file" and article.text == (tmp_path / "a.txt").read_text(encoding="utf-8")
