@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.util import is_package
 
 import pipeline.components  # noqa: F401  (registers the factories and their lexicon schemas)
-from pipeline.components.lexicon import LexiconError, load_lexicon, schema_for
+from pipeline.components.lexicon import LexiconError, checker_for, load_lexicon, schema_for
 from pipeline.corpus import load_settings
 from pipeline.errors import ConfigError
 
@@ -73,8 +73,10 @@ def _check_component_files(name: str, component: dict) -> None:
     for setting, value in component.items():
         if not setting.endswith("_path"):
             continue
-        schema = schema_for(factory, setting)
-        if schema is not None:
+        schema, checker = schema_for(factory, setting), checker_for(factory, setting)
+        if checker is not None:
+            checker(value)
+        elif schema is not None:
             load_lexicon(value, schema, stage=f"[components.{name}] {setting}")
         elif not (value and Path(value).is_file()):
             raise LexiconError(f"[components.{name}] {setting}: file {str(value)!r} not found")

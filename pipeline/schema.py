@@ -80,6 +80,7 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "actor_id": "string",
         "actor_kind": "string",
         "stance": "string",
+        "confidence": "float64",
         "n_quotes": "Int64",
         "quote_ids": "string",
         "evidence": "string",

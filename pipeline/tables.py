@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pipeline.components.actors import ACTOR_LABELS
 from pipeline.components.extensions import DATES_KEY, QUOTES_KEY
-from pipeline.components.stance import summarise_stances
+from pipeline.components.stance import fold_statements
 from pipeline.corpus import Article
 from spacy.tokens import Doc
 
@@ -88,9 +88,11 @@ def stance_rows(doc_id: str, quote_spans: list, actor_ids: dict[str, str]) -> li
         by_speaker.setdefault((quote._.speaker, quote._.speaker_kind), []).append(quote)
     rows = []
     for (speaker, kind), spans in by_speaker.items():
-        stance, evidence = summarise_stances([(q._.stance, q._.stance_confidence, q._.stance_evidence) for q in spans])
-        rows.append({"doc_id": doc_id, "actor": speaker, "actor_id": actor_ids.get(speaker, speaker), "actor_kind": kind, "stance": stance, "n_quotes": len(spans),
-                     "quote_ids": ";".join(q._.quote_id for q in spans), "evidence": evidence})
+        folded = fold_statements([(q._.stance, q._.stance_confidence, f"{q._.quote_id}: {q._.stance_evidence}")
+                                  for q in spans])
+        rows.append({"doc_id": doc_id, "actor": speaker, "actor_id": actor_ids.get(speaker, speaker), "actor_kind": kind,
+                     "stance": folded.stance, "confidence": folded.confidence, "n_quotes": len(spans),
+                     "quote_ids": ";".join(q._.quote_id for q in spans), "evidence": folded.evidence})
     return rows
 
 

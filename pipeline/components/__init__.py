@@ -55,9 +55,12 @@ def make_dates(nlp: Language, name: str, settings_path: str) -> DateNormalizer:
 
 @Language.factory(
     "parley_stance",
-    assigns=["span._.stance", "span._.stance_evidence", "span._.stance_confidence"],
+    assigns=["span._.stance", "span._.stance_probs", "span._.stance_evidence", "span._.stance_confidence"],
     requires=["doc.spans"],
-    default_config={"lexicon_path": "configs/stance.yml"},
+    default_config={"lexicon_path": "configs/stance.yml", "model_path": "", "override_rules": [],
+                    "evidence_features": 3},
 )
-def make_stance(nlp: Language, name: str, lexicon_path: str) -> StanceClassifier:
-    return StanceClassifier(nlp, name, lexicon_path=lexicon_path)
+def make_stance(nlp: Language, name: str, lexicon_path: str, model_path: str, override_rules: list[str],
+                evidence_features: int) -> StanceClassifier:
+    return StanceClassifier(nlp, name, lexicon_path=lexicon_path, model_path=model_path,
+                            override_rules=override_rules, evidence_features=evidence_features)

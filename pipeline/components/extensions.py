@@ -29,6 +29,8 @@ SPAN_EXTENSIONS = {
     "quote_id": "",
     "quote_kind": "",  # "direct" | "indirect"
     "cue": "",
+    "cue_rule": "",  # the cue rule that found the quote (quotes.cues.CUE_RULES …)
+    "speaker_rule": "",  # the speaker rule that decided (quotes.speakers.SPEAKER_RULES)
     "speaker": "",
     "speaker_kind": "unresolved",  # "named" | "anonymous" | "unresolved"
     "speaker_start": -1,
@@ -36,6 +38,8 @@ SPAN_EXTENSIONS = {
     # stance (on doc.spans["quotes"])
     "stance": "neutral",  # "support" | "oppose" | "conditional" | "neutral"
     "stance_evidence": "",
+    # stance: the statement model's probability per stance ({} when the rules decide alone)
+    "stance_probs": {},
     "stance_confidence": 0.0,
     # dates (on doc.spans["dates"])
     "date_value": "",

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import yaml
 
@@ -157,3 +157,17 @@ def register_schema(factory: str, setting: str, schema: LexiconSchema) -> None:
 def schema_for(factory: str, setting: str) -> LexiconSchema | None:
     """The schema registered for a factory's path setting; None when the stage registered none."""
     return _SCHEMAS.get((factory, setting))
+
+
+_CHECKERS: dict[tuple[str, str], Callable[[str], None]] = {}
+
+
+def register_checker(factory: str, setting: str, check: Callable[[str], None]) -> None:
+    """Declare how to check a ``*_path`` setting that names something other than a lexicon
+    (a trained model folder): ``check(value)`` raises a ConfigError naming the path."""
+    _CHECKERS[(factory, setting)] = check
+
+
+def checker_for(factory: str, setting: str) -> Callable[[str], None] | None:
+    """The checker registered for a factory's path setting; None when there is none."""
+    return _CHECKERS.get((factory, setting))

@@ -1,0 +1,108 @@
+"""The ``parley_stance`` pipeline component: rules, then the statement model, on every quote."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..extensions import QUOTES_KEY
+from .features import statement_features
+from .grammar import quote_context
+from .lexicon import StanceLexicon, load_lexicon
+from .model import StatementModel
+from .rules import Statement, Verdict, apply_rules
+
+MODEL_DIR = "model"
+
+
+def describe(name: str) -> str:
+    """A feature name as a reader sees it in the evidence (``word:ceasefire`` → ``ceasefire``)."""
+    kind, _, value = name.partition(":")
+    return {"word": value, "pair": value, "cue": f"cue {value}", "rule": f"rule {value}"}.get(kind, name)
+
+
+class StanceClassifier:
+    """Sets ``_.stance``, ``_.stance_probs``, ``_.stance_evidence`` and ``_.stance_confidence`` on quotes.
+
+    Each quote is read once (:class:`Statement`), the rules give their verdict
+    (:data:`rules.RULES`), and the statement model turns the verdict and the
+    statement's words into a probability per stance; the most probable stance wins,
+    except where the deciding rule is one of ``override_rules``. Without a model
+    (``model_path = ""``) the rules decide alone.
+
+    Args:
+        nlp: the pipeline.
+        name: the component name.
+        lexicon_path: the stance lexicon, ``configs/stance.yml``.
+        model_path: the folder of a model written by ``parley train`` (``models/stance``),
+            or ``""`` for the rules alone.
+        override_rules: rules whose verdict stands over the model's.
+        evidence_features: how many of the model's heaviest features the evidence names.
+    """
+
+    def __init__(self, nlp: Language, name: str, *, lexicon_path: str, model_path: str = "",
+                 override_rules: Iterable[str] = (), evidence_features: int = 3):
+        self.name = name
+        self.lexicon_path = lexicon_path
+        self.model_path = model_path
+        self.override_rules = tuple(override_rules)
+        self.evidence_features = evidence_features
+        # a saved pipeline rebuilt elsewhere may lack the files: from_disk brings them
+        self.lexicon = load_lexicon(lexicon_path) if Path(lexicon_path).is_file() else None
+        self.model = StatementModel.load(model_path) if model_path and Path(model_path).exists() else None
+        self._model_expected = bool(model_path)
+
+    def read(self, span: Span) -> tuple[Statement, Verdict]:
+        """The statement of one quote span in its context, and the rules' verdict on it."""
+        frame, governors, previous = quote_context(span)
+        statement = Statement.read(span, self.lexicon, frame=frame, governors=governors, previous=previous,
+                                   cue=span._.cue or "", speaker=span._.speaker or "")
+        return statement, apply_rules(statement)
+
+    def decide(self, statement: Statement, verdict: Verdict) -> tuple[str, float, str, dict[str, float]]:
+        """``(stance, probability, evidence, probabilities)`` of one statement."""
+        rule_evidence = f"rule {verdict.rule}" + (f": {verdict.evidence}" if verdict.evidence else "")
+        if self.model is None:
+            return verdict.stance, verdict.confidence, rule_evidence, {}
+        features = statement_features(statement, verdict)
+        probs = self.model.predict_proba(features)
+        if verdict.rule in self.override_rules:
+            stance = verdict.stance
+        else:
+            stance = max(self.model.labels, key=lambda label: (probs[label], label == verdict.stance))
+        heavy = [describe(name) for name, _ in self.model.weighed_most(features, stance, self.evidence_features)]
+        evidence = rule_evidence + (f"; model: {', '.join(heavy)}" if heavy else "")
+        return stance, round(probs[stance], 3), evidence, {k: round(v, 4) for k, v in probs.items()}
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.lexicon is None:
+            self.lexicon = load_lexicon(self.lexicon_path, stage=self.name)
+        if self._model_expected and self.model is None:
+            self.model = StatementModel.load(self.model_path)
+        for span in doc.spans.get(QUOTES_KEY, []):
+            stance, confidence, evidence, probs = self.decide(*self.read(span))
+            span._.stance = stance
+            span._.stance_confidence = float(confidence)
+            span._.stance_evidence = evidence
+            span._.stance_probs = probs
+        return doc
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Save the lexicon (``lexicon.json``) and the model (``model/model.json``)."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        with open(path / "lexicon.json", "w", encoding="utf-8") as handle:
+            json.dump(self.lexicon.source, handle, ensure_ascii=False, indent=1)
+        if self.model is not None:
+            self.model.save(path / MODEL_DIR)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> StanceClassifier:
+        """Load what :meth:`to_disk` saved."""
+        path = Path(path)
+        with open(path / "lexicon.json", encoding="utf-8") as handle:
+            self.lexicon = StanceLexicon.from_dict(json.load(handle))
+        self.model = StatementModel.load(path / MODEL_DIR) if (path / MODEL_DIR).is_dir() else None
+        return self
