@@ -1,0 +1,289 @@
+"""From a parsed Doc to attributed statements: the steps of the quotes stage in order.
+
+``extract_quotes`` runs them: pair the quotation marks; find the cues
+(``cues.CUE_RULES``); make indirect quotes of the cues' content and drop the nested
+ones; attribute each quoted span (``DIRECT_CUE_RULES``) or drop it as a term set off
+in marks; resolve speakers (``speakers.SPEAKER_RULES``); drop what ``QUOTE_FILTERS``
+rejects.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from spacy.tokens import Doc, Token
+
+from .cues import find_cues
+from .grammar import SENTENCE_END, Cue, QuoteCandidate, find_source, has_neg, quoted_flags, strip_range, word_count
+from .lexicon import QuoteLexicon
+from .marks import MarkedSpan, find_quote_marks
+from .speakers import resolve_speakers
+
+
+@dataclass
+class QuotedSpan:
+    """A pair of quotation marks with the token range of its content (``a``..``b``)."""
+
+    mark: MarkedSpan
+    a: int
+    b: int
+
+
+def extract_quotes(doc: Doc, lexicon: QuoteLexicon) -> list[QuoteCandidate]:
+    """Find the attributed statements of a parsed document.
+
+    Args:
+        doc: a Doc with a dependency parse; ``doc.ents`` (and ``ent._.canonical``
+            when the actors stage ran) name the speakers.
+        lexicon: cue words and settings.
+
+    Returns:
+        Candidates in text order, direct and indirect, speakers resolved.
+    """
+    lex = lexicon
+    marks = find_quote_marks(doc.text, lex)
+    quoted = quoted_flags(doc, marks)
+    cues = find_cues(doc, lex, quoted)
+    spans = _quoted_spans(doc, marks)
+    indirect, consumed = indirect_quotes(doc, lex, cues, spans, quoted)
+    indirect = drop_nested(indirect)
+    direct = direct_quotes(doc, lex, cues, spans, quoted, consumed)
+    results = sorted([q for _, q in indirect] + direct, key=lambda q: (q.start, q.end))
+    resolve_speakers(doc, lex, results, quoted, [(q.start, q.end) for _, q in indirect])
+    return [q for q in results if not any(reject(doc, lex, q) for _, reject in QUOTE_FILTERS)]
+
+
+def _quoted_spans(doc: Doc, marks: list[MarkedSpan]) -> list[QuotedSpan]:
+    out = []
+    for m in marks:
+        span = doc.char_span(m.start, m.end, alignment_mode="contract")
+        if span is not None and len(span) > 0:
+            out.append(QuotedSpan(m, span.start, span.end - 1))
+    return out
+
+
+# --------------------------------------------------------------------------- indirect
+
+
+def indirect_quotes(doc: Doc, lex: QuoteLexicon, cues: list[Cue], spans: list[QuotedSpan],
+                    quoted: list[bool]) -> tuple[list[tuple[Cue, QuoteCandidate]], set[int]]:
+    """Indirect quotes from the cues' content ranges.
+
+    Content that is mostly a direct quote is left to ``direct_quotes``; content the
+    parser ran into a direct quote is cut at its marks; a quoted fragment inside
+    the content is part of the indirect quote (its index goes into ``consumed``).
+    """
+    consumed: set[int] = set()
+    out: list[tuple[Cue, QuoteCandidate]] = []
+    for cue in cues:
+        lo, hi = cue.lo, cue.hi
+        if hi < lo:
+            continue
+        outside_words = sum(1 for t in doc[lo:hi + 1] if not quoted[t.i] and not t.is_punct and not t.is_space)
+        if outside_words < 3 and sum(quoted[lo:hi + 1]) > 0:
+            continue  # a direct quote: attributed below
+        for qs in spans:
+            a, b = qs.a, qs.b
+            if not ((a < lo <= b) or (a <= hi < b)):
+                continue
+            if a <= hi < b and all(t.is_punct for t in doc[hi + 1:b + 1]):
+                hi = b  # a quoted fragment ending the clause, final stop inside the marks
+                continue
+            # the parser ran the clause into a direct quote: keep the part outside it
+            if a <= hi < b and a > lo:
+                hi = a - 1
+            if a < lo <= b and b < hi:
+                lo = b + 1
+        inside = [k for k, qs in enumerate(spans) if qs.a >= lo and qs.b <= hi]
+        lo, hi = strip_range(doc, lo, hi, lex.all_marks)
+        if hi < lo or word_count(doc, lo, hi) < 1:
+            continue
+        if doc[lo].lower_ in lex.question_words:
+            continue  # an indirect question is not a claim
+        consumed.update(inside)
+        span = doc[lo:hi + 1]
+        cand = QuoteCandidate(span.start_char, span.end_char, "indirect", cue.phrase, cue.token.i, rule=cue.rule)
+        cand.source_i = cue.source.i if cue.source is not None else -1
+        out.append((cue, cand))
+    return out, consumed
+
+
+def drop_nested(indirect: list[tuple[Cue, QuoteCandidate]]) -> list[tuple[Cue, QuoteCandidate]]:
+    """Nested cues: "said he believed X" keeps the outer clause, unless only the inner
+    one names a source ("It should be noted that the Kremlin suggested …")."""
+    kept: list[tuple[Cue, QuoteCandidate]] = []
+    for cue, cand in indirect:
+        others = [(c2, q2) for c2, q2 in indirect if q2 is not cand]
+        outer = [q2 for c2, q2 in others if c2.lo <= cue.token.i <= c2.hi and q2.start <= cand.start and cand.end <= q2.end]
+        if any(q2.source_i >= 0 for q2 in outer):
+            continue
+        inner = [q2 for c2, q2 in others if cue.lo <= c2.token.i <= cue.hi and cand.start <= q2.start and q2.end <= cand.end]
+        if cand.source_i < 0 and any(q2.source_i >= 0 for q2 in inner):
+            continue
+        if any(q2.start == cand.start and q2.end == cand.end for _, q2 in kept):
+            continue
+        kept.append((cue, cand))
+    return kept
+
+
+# --------------------------------------------------------------------------- direct
+
+
+@dataclass
+class DirectSite:
+    """One quoted span being attributed, with what the attribution rules read."""
+
+    doc: Doc
+    lex: QuoteLexicon
+    cues: list[Cue]
+    spans: list[QuotedSpan]
+    quoted: list[bool]
+    k: int  # index of the span in ``spans``
+
+    @property
+    def a(self) -> int:
+        return self.spans[self.k].a
+
+    @property
+    def b(self) -> int:
+        return self.spans[self.k].b
+
+    def is_speech(self, t: Token) -> bool:
+        return t.lemma_.lower() in self.lex.speech_verbs and t.pos_ in ("VERB", "AUX") and not has_neg(t)
+
+
+DirectCueRule = Callable[[DirectSite], "tuple[Token, Token | None, str] | None"]
+
+
+def cue_over_quote(site: DirectSite) -> tuple[Token, Token | None, str] | None:
+    """A cue found by the cue rules whose content covers the quote."""
+    for cue in site.cues:
+        if cue.hi >= site.a and cue.lo <= site.b and not (site.a <= cue.token.i <= site.b):
+            return cue.token, cue.source, cue.phrase
+    return None
+
+
+def attribution_after(site: DirectSite) -> tuple[Token, Token | None, str] | None:
+    """"…,” he said" / "….” Truss said.": a speech verb after the quote, when the quote
+    ends the way a quote followed by its attribution does or the next sentence is only
+    the attribution."""
+    doc, lex, b = site.doc, site.lex, site.b
+    if word_count(doc, site.a, b) < lex.min_direct_words:
+        return None
+    next_open = site.spans[site.k + 1].a if site.k + 1 < len(site.spans) else len(doc)
+    j = b + 1
+    while j < len(doc) and doc[j].text in lex.all_marks:
+        j += 1
+    segment: list[Token] = []
+    while j < min(len(doc), next_open) and not site.quoted[j] and "\n" not in doc[j].text:
+        segment.append(doc[j])
+        if doc[j].text in SENTENCE_END:
+            break
+        j += 1
+    if not segment:
+        return None
+    ends_open = doc[b].text in (",", "?", "!", "—", "–", "-", "…") or segment[0].is_lower or segment[0].text == ","
+    if not (ends_open or len(segment) <= lex.attribution_max_tokens):
+        return None
+    for t in segment[:lex.attribution_scan_tokens]:
+        if site.is_speech(t):
+            return t, find_source(t, lex)[0], t.text
+    return None
+
+
+def lead_in(site: DirectSite) -> tuple[Token, Token | None, str] | None:
+    """"She said: “…”": the verb a colon or comma before the quote hangs on, or a speech
+    verb shortly before it."""
+    doc, lex, a = site.doc, site.lex, site.a
+    if word_count(doc, a, site.b) < lex.min_direct_words:
+        return None
+    j = a - 1
+    while j >= 0 and doc[j].text in lex.all_marks:
+        j -= 1
+    if j < 0 or doc[j].text not in (":", ","):
+        return None
+    head = doc[j].head
+    if head.i < a and head.pos_ in ("VERB", "AUX") and not site.quoted[head.i]:
+        return head, find_source(head, lex)[0], head.text
+    prev_close = site.spans[site.k - 1].b if site.k > 0 else -1
+    for i in range(j - 1, max(prev_close, j - lex.lead_in_tokens, -1), -1):
+        t = doc[i]
+        if site.quoted[i] or t.text in SENTENCE_END or "\n" in t.text:
+            break
+        if site.is_speech(t) or (t.pos_ == "VERB" and doc[j].text == ":"):
+            return t, find_source(t, lex)[0], t.text
+    return None
+
+
+def naming_verb(site: DirectSite) -> tuple[Token, Token | None, str] | None:
+    """"described the war as a “stalemate”", "called it “a farce”": a naming verb governing
+    the quoted words."""
+    doc, lex, a, b = site.doc, site.lex, site.a, site.b
+    for t in doc[a:b + 1]:
+        cur = t
+        for _ in range(5):
+            if cur.head == cur:
+                break
+            cur = cur.head
+            if a <= cur.i <= b:
+                continue
+            if cur.lemma_.lower() in lex.naming_verbs and cur.pos_ == "VERB":
+                return cur, find_source(cur, lex)[0], cur.text
+            if cur.pos_ == "VERB":
+                break
+    return None
+
+
+DIRECT_CUE_RULES: list[tuple[str, DirectCueRule]] = [
+    ("cue_over_quote", cue_over_quote),
+    ("attribution_after", attribution_after),
+    ("lead_in", lead_in),
+    ("naming_verb", naming_verb),
+]
+
+
+def direct_quotes(doc: Doc, lex: QuoteLexicon, cues: list[Cue], spans: list[QuotedSpan],
+                  quoted: list[bool], consumed: set[int]) -> list[QuoteCandidate]:
+    """Direct quotes: each quoted span not inside an indirect quote, with the first
+    attribution ``DIRECT_CUE_RULES`` finds. A span with none is kept only when it reads
+    as a statement (enough words and a verb) or is a paragraph of a longer quote; it
+    may inherit the previous quote's speaker later."""
+    out: list[QuoteCandidate] = []
+    for k, qs in enumerate(spans):
+        if k in consumed:
+            continue
+        site = DirectSite(doc, lex, cues, spans, quoted, k)
+        found, rule = None, ""
+        for name, attribution in DIRECT_CUE_RULES:
+            found = attribution(site)
+            if found is not None:
+                rule = name
+                break
+        m, a, b = qs.mark, qs.a, qs.b
+        paragraph_of_longer_quote = m.continues or m.close_at < 0
+        if found is None and not paragraph_of_longer_quote and (
+            word_count(doc, a, b) < lex.min_direct_words or not any(t.pos_ in ("VERB", "AUX") for t in doc[a:b + 1])
+        ):
+            continue  # a term or title set off in marks, not a statement
+        cue_tok, source, phrase = found if found is not None else (None, None, "")
+        cand = QuoteCandidate(m.start, m.end, "direct", phrase, cue_tok.i if cue_tok is not None else -1,
+                              mark=m, rule=rule or "unattributed")
+        cand.source_i = source.i if source is not None else -1
+        cand.has_cue = cue_tok is not None
+        out.append(cand)
+    return out
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def unfit_source(doc: Doc, lex: QuoteLexicon, q: QuoteCandidate) -> bool:
+    """An unnamed source whose head noun cannot speak ("the war …, suggesting")."""
+    return q.speaker.kind == "anonymous" and q.source_i >= 0 and doc[q.source_i].lemma_.lower() in lex.non_source_heads
+
+
+QuoteFilter = Callable[[Doc, QuoteLexicon, QuoteCandidate], bool]
+
+QUOTE_FILTERS: list[tuple[str, QuoteFilter]] = [
+    ("unfit_source", unfit_source),
+]

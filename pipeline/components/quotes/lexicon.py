@@ -1,0 +1,101 @@
+"""The quotes stage's word lists and settings, read from ``configs/quotes.yml``.
+
+Every closed word list and window size the rules use is here, under the name it
+has in the YAML file; the code holds none of its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+
+def _lower_set(values) -> set[str]:
+    return {str(v).lower() for v in values or []}
+
+
+def _lower_map_of_sets(values) -> dict[str, set[str]]:
+    return {str(k).lower(): _lower_set(v) for k, v in (values or {}).items()}
+
+
+@dataclass
+class QuoteLexicon:
+    """Cue words and settings of the quotes stage.
+
+    ``raw`` is the parsed YAML mapping, kept so the component can save and restore it.
+    ``person_roles`` are the actor registry's role nouns only a person has
+    (``configs/actors.yml``), given by the component when the actors stage runs.
+    """
+
+    raw: dict = field(default_factory=dict)
+    person_roles: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        r = self.raw
+        low = lambda key: _lower_set(r.get(key))  # noqa: E731
+        self.speech_verbs = low("speech_verbs")
+        self.cognition_verbs = low("cognition_verbs")
+        self.clause_verbs = self.speech_verbs | self.cognition_verbs
+        self.weak_verbs = low("weak_verbs")
+        self.xcomp_verbs = low("xcomp_verbs")
+        self.object_xcomp_verbs = low("object_xcomp_verbs")
+        self.object_verbs = low("object_verbs")
+        self.naming_verbs = low("naming_verbs")
+        self.object_complement_verbs = low("object_complement_verbs")
+        self.passive_source_verbs = low("passive_source_verbs")
+        self.prep_cues = _lower_map_of_sets(r.get("prep_cues"))
+        self.object_prep_cues = _lower_map_of_sets(r.get("object_prep_cues"))
+        self.source_phrases = [tuple(str(w).lower() for w in p) for p in r.get("source_phrases") or []]
+        self.non_source_heads = low("non_source_heads")
+        self.role_words = low("title_words") | {w.lower() for w in self.person_roles}
+        self.group_nouns = low("group_nouns")
+        self.medium_nouns = low("medium_nouns")
+        self.question_words = low("question_words")
+        self.question_cues = low("question_cues")
+        self.content_nouns = low("content_nouns")
+        self.cue_adjectives = low("cue_adjectives")
+        self.relative_pronouns = low("relative_pronouns")
+        self.seeming_verbs = low("seeming_verbs")
+        self.agent_prepositions = low("agent_prepositions")
+        self.headline_cues = low("headline_cues")
+        self.honorifics = {str(k).lower(): v for k, v in (r.get("honorifics") or {}).items()}
+        self.gendered_nouns = {str(k).lower(): v for k, v in (r.get("gendered_nouns") or {}).items()}
+        self.pronouns = {str(k).lower(): v for k, v in (r.get("pronouns") or {}).items()}
+        self.speaker_labels = set(r.get("speaker_labels") or ["PERSON", "ORG", "GPE"])
+        self.person_labels = set(r.get("person_labels") or ["PERSON"])
+        self.group_labels = set(r.get("group_labels") or ["ORG", "GPE"])
+        dm, sm = r.get("double_marks") or {}, r.get("single_marks") or {}
+        self.double_open = set(dm.get("open", ["“", "«", "„"]))
+        self.double_close = set(dm.get("close", ["”", "»"]))
+        self.double_same = set(dm.get("same", ['"']))
+        self.single_open = set(sm.get("open", ["‘"]))
+        self.single_close = set(sm.get("close", ["’"]))
+        self.single_same = set(sm.get("same", ["'"]))
+        self.all_marks = (
+            self.double_open | self.double_close | self.double_same
+            | self.single_open | self.single_close | self.single_same
+        )
+        windows = r.get("windows") or {}
+        self.min_direct_words = int(r.get("min_direct_words", 4))
+        self.inherit_window = int(r.get("inherit_window", 400))
+        self.pronoun_window = int(r.get("pronoun_window", 6))
+        self.single_quote_max_chars = int(windows.get("single_quote_max_chars", 600))
+        self.attribution_max_tokens = int(windows.get("attribution_max_tokens", 8))
+        self.attribution_scan_tokens = int(windows.get("attribution_scan_tokens", 10))
+        self.lead_in_tokens = int(windows.get("lead_in_tokens", 12))
+        self.anonymous_max_tokens = int(windows.get("anonymous_max_tokens", 12))
+
+    @classmethod
+    def from_yaml(cls, path: str | Path, person_roles: set[str] | None = None) -> "QuoteLexicon":
+        """Read a lexicon file.
+
+        Args:
+            path: a YAML file shaped like ``configs/quotes.yml``.
+            person_roles: role nouns from the actor registry, added to the title words.
+
+        Returns:
+            The lexicon.
+        """
+        with open(path, encoding="utf-8") as fh:
+            return cls(yaml.safe_load(fh) or {}, set(person_roles or ()))

@@ -1,0 +1,395 @@
+"""Speaker rules: from the token naming a statement's source to the speaker.
+
+``SpeakerResolver`` holds what the whole article tells about its actors (entities,
+their gender, the titles and roles they are given, the speakers already resolved);
+``SPEAKER_RULES`` are tried in order on a source token, and the first that returns
+a ``Speaker`` decides; the speaker carries the rule's name (``speaker_rule``).
+Pronouns and descriptions ("he", "the Kremlin spokesman", "the minister") are
+resolved by ranking the candidate antecedents (``rank_antecedents``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Callable
+
+from spacy.tokens import Doc, Span, Token
+
+from .grammar import PUNCT_STRIP, QuoteCandidate, Speaker
+from .lexicon import QuoteLexicon
+
+GENDER_CODES = {"male": "m", "he": "m", "m": "m", "female": "f", "she": "f", "f": "f"}
+
+
+def gender_code(value: str | None) -> str:
+    """"m", "f" or "" from the spellings the registry and lexicon use."""
+    return GENDER_CODES.get(str(value or "").lower(), "")
+
+
+@dataclass
+class Antecedent:
+    """A candidate referent for a pronoun or description: an entity or an earlier speaker."""
+
+    speaker: Speaker
+    char: int  # where it is mentioned
+    spoke: bool  # it is the speaker of an earlier statement
+    subject: bool  # it is mentioned as a clause subject
+    plural: bool  # a group ("officials", "the delegation")
+
+
+class SpeakerResolver:
+    """Maps source tokens to speakers for one document.
+
+    ``in_content[i]`` is True for tokens inside quoted or reported content: names
+    there are talked about, not talking. ``history`` collects the speakers already
+    resolved, as (char offset, Speaker, source token index), for pronouns.
+    """
+
+    def __init__(self, doc: Doc, lex: QuoteLexicon, in_content: list[bool]):
+        self.doc = doc
+        self.lex = lex
+        self.in_content = in_content
+        self.history: list[tuple[int, Speaker, int]] = []
+        self.ent_of: dict[int, Span] = {}
+        for ent in doc.ents:
+            for t in ent:
+                self.ent_of[t.i] = ent
+        self.persons = [e for e in doc.ents if e.label_ in lex.person_labels]
+        self.actor_info: dict = doc._.actor_info if Doc.has_extension("actor_info") else {}
+        self.gender = self._genders()
+        self.titles = self._titles()
+
+    # -- names
+    def canonical(self, ent: Span) -> str:
+        """The entity's name in this document, as the actors stage grouped it."""
+        return ent._.canonical or ent.text.strip()
+
+    def key(self, ent: Span) -> str:
+        return self.canonical(ent).lower()
+
+    def named(self, ent: Span, rule: str = "") -> Speaker:
+        return Speaker(self.canonical(ent), "named", ent.start_char, ent.end_char, ent.label_, rule)
+
+    def _genders(self) -> dict[str, str]:
+        """Gender per canonical name (lower-cased): from the actors stage's info, then
+        honorifics and gendered role nouns next to a mention."""
+        out: dict[str, str] = {}
+        for name, info in (self.actor_info or {}).items():
+            g = gender_code(info.get("gender"))
+            if g:
+                out[name.lower()] = g
+        for ent in self.persons:
+            g = ""
+            prev = self.doc[ent.start - 1] if ent.start > 0 else None
+            if prev is not None and prev.lower_.rstrip(".") in self.lex.honorifics:
+                g = gender_code(self.lex.honorifics[prev.lower_.rstrip(".")])
+            first = ent[0].lower_.rstrip(".")
+            if first in self.lex.honorifics:
+                g = gender_code(self.lex.honorifics[first])
+            root = ent.root
+            near = list(root.children) + ([root.head] if root.dep_ == "appos" else [])
+            for t in near:
+                lemma = t.lemma_.lower()
+                if lemma in self.lex.gendered_nouns and (t.dep_ in ("appos", "compound") or root.dep_ == "appos"):
+                    g = gender_code(self.lex.gendered_nouns[lemma])
+            if g:
+                out.setdefault(self.key(ent), g)
+        return out
+
+    def _titles(self) -> list[tuple[str, set, Span]]:
+        """(title lemma, describing words, entity) for titled person mentions."""
+        out = []
+        roles = self.lex.role_words
+        for ent in self.persons:
+            words: list[Token] = []
+            # "Foreign Minister Sergei Lavrov", "Kremlin spokesman Dmitry Peskov"
+            j = ent.start - 1
+            while j >= 0 and self.doc[j].head.i in range(j + 1, ent.end) and self.doc[j].dep_ in (
+                "compound", "amod", "nmod", "poss", "case", "det"
+            ):
+                words.extend(self.doc[j].subtree)
+                j = self.doc[j].left_edge.i - 1
+            words.extend(t for t in ent if t.lemma_.lower() in roles)
+            # "Marek Magierowski, the Polish ambassador" / "the secretary general, Jens Stoltenberg"
+            root = ent.root
+            linked = [c for c in root.children if c.dep_ == "appos"]
+            if root.dep_ == "appos":
+                linked.append(root.head)
+            for t in linked:
+                if t.pos_ == "NOUN" and t.lemma_.lower() in roles:
+                    words.extend(x for x in t.subtree if not (ent.start <= x.i < ent.end) and x.dep_ != "appos")
+            lemmas = {w.lemma_.lower() for w in words}
+            desc = {w.lower_ for w in words} | lemmas
+            for title in lemmas & roles:
+                out.append((title, desc, ent))
+        return out
+
+    # -- grammar
+    def in_pp(self, t: Token, top: Token, allow: tuple = ()) -> bool:
+        """Whether ``t`` sits in a prepositional or possessive phrase under ``top``."""
+        cur = t
+        while cur.i != top.i and cur.head != cur:
+            if cur.dep_ in ("pobj", "poss") and not (cur.head.lower_ in allow):
+                return True
+            if cur.dep_ == "pobj" and cur.head.lower_ in allow:
+                return False
+            cur = cur.head
+        return False
+
+    def crosses_paragraph(self, tok: Token) -> bool:
+        return any("\n" in t.text for t in self.doc[tok.left_edge.i:tok.i + 1])
+
+    @staticmethod
+    def is_plural(tok: Token) -> bool:
+        return tok.tag_ in ("NNS", "NNPS")
+
+    @staticmethod
+    def is_subject(ent: Span) -> bool:
+        root = ent.root
+        if root.dep_ in ("nsubj", "nsubjpass"):
+            return True
+        if root.dep_ == "pobj" and root.head.dep_ == "agent":
+            return True
+        return root.dep_ in ("appos", "compound") and root.head.dep_ in ("nsubj", "nsubjpass")
+
+    def speaker_entity(self, ent: Span | None) -> bool:
+        return ent is not None and ent.label_ in self.lex.speaker_labels
+
+    def window_start(self, tok: Token) -> int:
+        """First character a pronoun looks back to (``pronoun_window`` sentences)."""
+        sents = [s.start for s in self.doc.sents if s.start <= tok.i]
+        k = max(0, len(sents) - 1 - self.lex.pronoun_window)
+        return self.doc[sents[k]].idx if sents else 0
+
+    @staticmethod
+    def at(sp: Speaker, tok: Token, rule: str) -> Speaker:
+        """A copy of ``sp`` placed at the mention ``tok`` and naming ``rule``."""
+        return replace(sp, start=tok.idx, end=tok.idx + len(tok.text), rule=rule)
+
+    # -- resolution
+    def resolve(self, tok: Token) -> Speaker:
+        """The speaker a source token stands for; the first speaker rule that applies."""
+        for name, rule in SPEAKER_RULES:
+            found = rule(self, tok)
+            if found is not None:
+                if not found.rule:
+                    found.rule = name
+                return found
+        return Speaker(tok.text, "unresolved", tok.idx, tok.idx + len(tok.text), rule="none")
+
+
+SpeakerRule = Callable[[SpeakerResolver, Token], "Speaker | None"]
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def entity(res: SpeakerResolver, tok: Token) -> Speaker | None:
+    """The source token is part of a named actor's mention."""
+    ent = res.ent_of.get(tok.i)
+    return res.named(ent) if res.speaker_entity(ent) else None
+
+
+def apposition(res: SpeakerResolver, tok: Token) -> Speaker | None:
+    """"Dmitry Peskov, the Kremlin's spokesman, said" / "the spokesman, Dmitry Peskov,
+    said": the person named in apposition to the source."""
+    for c in tok.children:
+        if c.dep_ == "appos" and res.speaker_entity(res.ent_of.get(c.i)):
+            return res.named(res.ent_of[c.i])
+    if tok.dep_ == "appos" and res.speaker_entity(res.ent_of.get(tok.head.i)):
+        return res.named(res.ent_of[tok.head.i])
+    return None
+
+
+def titled_name(res: SpeakerResolver, tok: Token) -> Speaker | None:
+    """"former CIA director David Petraeus": a person named inside the role noun phrase."""
+    if tok.pos_ != "NOUN" or tok.lemma_.lower() not in res.lex.role_words:
+        return None
+    for t in tok.subtree:
+        e = res.ent_of.get(t.i)
+        if e is not None and e.label_ in res.lex.person_labels and not res.in_pp(t, tok):
+            return res.named(e)
+    return None
+
+
+def pronoun(res: SpeakerResolver, tok: Token) -> Speaker | None:
+    """"he", "she", "they", "it": the best-ranked antecedent of the right kind."""
+    if tok.pos_ != "PRON" or tok.lower_ not in res.lex.pronouns:
+        return None
+    info = res.lex.pronouns[tok.lower_]
+    gender, kind = gender_code(info.get("gender")), info.get("kind")
+    limit, here = res.window_start(tok), tok.idx
+    options: list[tuple[int, Speaker]] = []
+    for pos, sp, src in res.history:
+        if limit <= pos < here and _fits(res, sp, src, kind, gender):
+            options.append((pos, sp))
+    if kind in ("person", "thing"):
+        labels = res.lex.person_labels if kind == "person" else res.lex.group_labels
+        for ent in res.doc.ents:
+            if ent.label_ not in labels or not (limit <= ent.start_char < here):
+                continue
+            if res.in_content[ent.start] or not res.is_subject(ent):
+                continue
+            g = res.gender.get(res.key(ent))
+            if kind == "person" and g and gender and g != gender:
+                continue
+            options.append((ent.start_char, res.named(ent)))
+    if options:
+        _, sp = max(options, key=lambda o: o[0])
+        return res.at(sp, tok, "pronoun")
+    if kind == "person":
+        for ent in reversed(res.persons):
+            if limit <= ent.start_char < here and not res.in_content[ent.start]:
+                g = res.gender.get(res.key(ent))
+                if not (g and gender and g != gender):
+                    return res.at(res.named(ent), tok, "pronoun")
+    return Speaker(tok.text, "unresolved", tok.idx, tok.idx + len(tok.text), rule="pronoun")
+
+
+def _fits(res: SpeakerResolver, sp: Speaker, src: int, kind: str, gender: str) -> bool:
+    doc, lex = res.doc, res.lex
+    plural = src >= 0 and res.is_plural(doc[src])
+    if kind == "person":
+        if sp.kind == "named":
+            if sp.label and sp.label not in lex.person_labels:
+                return False
+            g = res.gender.get(sp.text.lower())
+            return not (g and gender and g != gender)
+        return sp.kind == "anonymous" and not plural and src >= 0 and doc[src].lemma_.lower() not in lex.medium_nouns
+    if kind == "group":
+        return (sp.kind == "anonymous" and plural) or (sp.kind == "named" and sp.label in lex.group_labels)
+    if kind == "thing":
+        return (sp.kind == "named" and sp.label in lex.group_labels) or (
+            sp.kind == "anonymous" and not plural and src >= 0 and doc[src].lemma_.lower() in lex.medium_nouns
+        )
+    return False
+
+
+def proper_noun(res: SpeakerResolver, tok: Token) -> Speaker | None:
+    """A proper noun the model did not tag as an entity is still a name."""
+    if tok.pos_ != "PROPN" or res.crosses_paragraph(tok):
+        return None
+    lo = min([tok.i] + [c.i for c in tok.children if c.dep_ in ("compound", "flat")])
+    span = res.doc[lo:tok.i + 1]
+    return Speaker(span.text, "named", span.start_char, span.end_char, "")
+
+
+def medium(res: SpeakerResolver, tok: Token) -> Speaker | None:
+    """"a Gallup poll", "the survey conducted by Rating": the organisation a document speaks for."""
+    lex = res.lex
+    if tok.lemma_.lower() not in lex.medium_nouns:
+        return None
+    for t in tok.subtree:
+        e = res.ent_of.get(t.i)
+        if e is not None and e.label_ in lex.group_labels and t.i != tok.i and not res.in_pp(t, tok, allow=("by",)):
+            return res.at(res.named(e), tok, "medium")
+    named = [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    if named:
+        c = named[-1]
+        return Speaker(c.text, "named", c.idx, c.idx + len(c.text), "ORG")
+    return None
+
+
+def title(res: SpeakerResolver, tok: Token) -> Speaker | None:
+    """"the foreign minister said": the person the article gave that title."""
+    if tok.lemma_.lower() not in res.lex.role_words or res.is_plural(tok):
+        return None
+    words = {t.lower_ for t in tok.subtree} | {t.lemma_.lower() for t in tok.subtree}
+    mods = {t.lower_ for t in tok.children if t.dep_ in ("amod", "compound", "poss", "nmod")}
+    lemma = tok.lemma_.lower()
+    best, best_score = None, None
+    for t, desc, ent in res.titles:
+        if t != lemma or ent.start <= tok.i < ent.end:
+            continue
+        if mods and not (mods & desc):
+            continue
+        overlap = len((words - {lemma}) & desc)
+        before = ent.start < tok.i
+        score = (overlap, before, -abs(ent.start - tok.i))
+        if best_score is None or score > best_score:
+            best_score, best = score, ent
+    return res.at(res.named(best), tok, "title") if best is not None else None
+
+
+def repeated_description(res: SpeakerResolver, tok: Token) -> Speaker | None:
+    """"the poll" again: the source an earlier statement named with the same head noun."""
+    if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children):
+        return None
+    lemma = tok.lemma_.lower()
+    for _, sp, src in reversed(res.history):
+        if src >= 0 and src != tok.i and res.doc[src].lemma_.lower() == lemma:
+            return res.at(sp, tok, "repeated_description")
+    return None
+
+
+def anonymous(res: SpeakerResolver, tok: Token) -> Speaker:
+    """An unnamed source: its noun phrase without appositions and relative clauses."""
+    doc = res.doc
+    drop = set()
+    for c in tok.children:
+        if c.dep_ in ("appos", "punct", "advmod") and c.i > tok.i:
+            drop.update(t.i for t in c.subtree)
+        if (c.dep_ == "acl" and c.i > tok.i and c.tag_ in ("VBG", "VBN")) or c.dep_ == "relcl":
+            drop.update(t.i for t in c.subtree)
+    toks = [t for t in tok.subtree if t.i not in drop]
+    lo, hi = toks[0].i, toks[-1].i
+    for t in toks:
+        if t.i > tok.i and (t.text in (",", "(", "–", "—") or "\n" in t.text):
+            hi = t.i - 1
+            break
+    for t in reversed(toks):
+        if t.i < tok.i and "\n" in t.text:
+            lo = t.i + 1
+            break
+    while lo < tok.i and (doc[lo].text in PUNCT_STRIP or doc[lo].is_space):
+        lo += 1
+    while hi > tok.i and (doc[hi].text in PUNCT_STRIP or doc[hi].is_space):
+        hi -= 1
+    if hi - lo > res.lex.anonymous_max_tokens:
+        lo = max(lo, tok.i - res.lex.anonymous_max_tokens // 2 + 1)
+        hi = min(hi, tok.i + res.lex.anonymous_max_tokens // 2)
+    span = doc[lo:hi + 1]
+    return Speaker(span.text, "anonymous", span.start_char, span.end_char, "")
+
+
+# --------------------------------------------------------------------------- the order
+
+SPEAKER_RULES: list[tuple[str, SpeakerRule]] = [
+    ("entity", entity),
+    ("apposition", apposition),
+    ("titled_name", titled_name),
+    ("pronoun", pronoun),
+    ("proper_noun", proper_noun),
+    ("medium", medium),
+    ("title", title),
+    ("repeated_description", repeated_description),
+    ("anonymous", anonymous),
+]
+
+
+def resolve_speakers(doc: Doc, lex: QuoteLexicon, quotes: list[QuoteCandidate], quoted: list[bool],
+                     indirect_ranges: list[tuple[int, int]]) -> None:
+    """Give each quote its speaker, in text order, so pronouns see earlier speakers.
+
+    A direct quote without a cue of its own inherits the speaker of the quote before
+    it when it continues that quote or follows it closely (``inherit_window``).
+    """
+    in_content = list(quoted)
+    for s, e in indirect_ranges:
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is not None:
+            for t in span:
+                in_content[t.i] = True
+    resolver = SpeakerResolver(doc, lex, in_content)
+    prev: QuoteCandidate | None = None
+    for q in quotes:
+        if q.source_i >= 0:
+            q.speaker = resolver.resolve(doc[q.source_i])
+        elif q.kind == "direct" and prev is not None and not q.has_cue and (
+            (q.mark is not None and q.mark.continues) or q.start - prev.end <= lex.inherit_window
+        ):
+            q.speaker = replace(prev.speaker, rule="previous_quote")
+            q.cue = q.cue or prev.cue
+        if q.speaker.kind != "unresolved":
+            pos = q.speaker.start if q.speaker.start >= 0 else q.start
+            resolver.history.append((pos, q.speaker, q.source_i))
+        prev = q
