@@ -19,10 +19,8 @@ import pandas as pd
 import yaml
 
 from pipeline.corpus import Article, iter_articles
-from pipeline.schema import TABLE_COLUMNS, empty_table
+from pipeline.schema import PARTS, STANCES, OutputsError, empty_table, read_table
 
-PARTS = ("entities", "quotes", "dates", "stances")
-STANCES = ("support", "oppose", "conditional", "neutral")
 ENTITY_LABELS = ("PERSON", "ORG", "GPE")
 QUOTE_KINDS = ("direct", "indirect")
 SPEAKER_KINDS = ("named", "anonymous")
@@ -33,10 +31,6 @@ CONTEXT_CHARS = 40  # each side of an item in the error listing (~80 chars of co
 
 class GoldError(ValueError):
     """The gold file cannot be used: the message names the document and the item."""
-
-
-class OutputsError(FileNotFoundError):
-    """The output folder lacks a table that evaluation needs."""
 
 
 # --------------------------------------------------------------------------- gold
@@ -61,6 +55,7 @@ class GoldQuote:
     kind: str
     speaker: str
     speaker_kind: str
+    stance: Optional[str] = None  # the statement's own stance, when the gold has one
 
 
 @dataclass
@@ -215,6 +210,8 @@ def load_gold(path: Path, texts: dict[str, str]) -> list[GoldDoc]:
                     kind=_choose(item["kind"], QUOTE_KINDS, "kind", where),
                     speaker=_scalar(item["speaker"]),
                     speaker_kind=_choose(item["speaker_kind"], SPEAKER_KINDS, "speaker_kind", where),
+                    stance=(_choose(item["stance"], STANCES, "stance", where)
+                            if item.get("stance") not in (None, "") else None),
                 )
             )
 
@@ -500,6 +497,17 @@ def confusion(pairs: list[tuple[str, str]]) -> dict:
     return {"labels": list(STANCES), "matrix": matrix, "other": other}
 
 
+def sum_confusions(confusions: Iterable[dict]) -> dict:
+    """The cell-by-cell sum of confusion matrices (see :func:`confusion`)."""
+    total = confusion([])
+    for conf in confusions:
+        for g in range(len(STANCES)):
+            total["other"][g] += conf["other"][g]
+            for p in range(len(STANCES)):
+                total["matrix"][g][p] += conf["matrix"][g][p]
+    return total
+
+
 def macro_f1(conf: dict) -> Optional[float]:
     """Mean per-stance F1 over the stances that occur in gold or prediction
     (as scikit-learn does by default); None when there is nothing."""
@@ -617,6 +625,7 @@ def score_document(gold: GoldDoc, tables: dict[str, pd.DataFrame], text: str) ->
         wrong="wrong_speaker", correct_key="speaker",
     )
     errors += quote_errors
+    figures["statements"] = score_statement_stances(tables["quotes"].to_dict("records"), gold.quotes)
 
     # dates: any overlap; value (and gold mod) over matched
     figures["dates"], date_errors = _score_spans(
@@ -662,6 +671,15 @@ def score_document(gold: GoldDoc, tables: dict[str, pd.DataFrame], text: str) ->
                                  f"{g.actor}: {g.stance}", "",
                                  context(text, _find_name(text, [g.actor]))))
     return figures, errors
+
+
+def score_statement_stances(rows: list[dict], gold_quotes: list[GoldQuote]) -> dict:
+    """Statement stance (SPEC s.6): the stance of each predicted quote matched to a gold
+    quote that carries one, as a confusion matrix (accuracy and macro-F1 come from it)."""
+    pairs = match_spans([_span(r) for r in rows],
+                        [(g.start, g.end) if g.start is not None else None for g in gold_quotes], 0.5)
+    return {"confusion": confusion([(gold_quotes[j].stance, _clean(rows[i].get("stance")).lower())
+                                    for i, j in pairs if gold_quotes[j].stance])}
 
 
 def _date_str(value: str, mod: Optional[str]) -> str:
@@ -714,17 +732,11 @@ def pool(per_doc: Iterable[dict]) -> dict:
     """Micro-averaged figures: counts summed over documents, ratios recomputed."""
     totals = {part: {"tp": 0, "n_pred": 0, "n_gold": 0, **{k: 0 for k in _COUNT_KEYS[part]}}
               for part in PARTS}
-    matrix = [[0] * len(STANCES) for _ in STANCES]
-    other = [0] * len(STANCES)
+    per_doc = list(per_doc)
     for figures in per_doc:
         for part in PARTS:
             for key in totals[part]:
                 totals[part][key] += figures[part][key]
-        conf = figures["stances"]["confusion"]
-        for g in range(len(STANCES)):
-            other[g] += conf["other"][g]
-            for p in range(len(STANCES)):
-                matrix[g][p] += conf["matrix"][g][p]
     pooled = {}
     for part in PARTS:
         t = totals[part]
@@ -733,7 +745,15 @@ def pool(per_doc: Iterable[dict]) -> dict:
                             speaker_acc=_ratio(totals["quotes"]["speaker_correct"], totals["quotes"]["tp"]))
     pooled["dates"].update(value_correct=totals["dates"]["value_correct"],
                            value_acc=_ratio(totals["dates"]["value_correct"], totals["dates"]["tp"]))
-    conf = {"labels": list(STANCES), "matrix": matrix, "other": other}
+    conf = sum_confusions(f["stances"]["confusion"] for f in per_doc)
+    statements = sum_confusions(f["statements"]["confusion"] for f in per_doc if "statements" in f)
+    n_statements = sum(map(sum, statements["matrix"])) + sum(statements["other"])
+    pooled["statements"] = {
+        "n": n_statements,
+        "acc": _ratio(sum(statements["matrix"][k][k] for k in range(len(STANCES))), n_statements),
+        "macro_f1": macro_f1(statements),
+        "confusion": statements,
+    }
     s = totals["stances"]
     pooled["stances"].update(
         stance_correct=s["stance_correct"],
@@ -746,26 +766,6 @@ def pool(per_doc: Iterable[dict]) -> dict:
 
 
 # ----------------------------------------------------------------------------- I/O
-
-
-def read_table(out_dir: Path, name: str) -> pd.DataFrame:
-    """An output table from Parquet, or CSV when there is no Parquet file."""
-    columns = TABLE_COLUMNS[name]
-    parquet, csv_path = Path(out_dir) / f"{name}.parquet", Path(out_dir) / f"{name}.csv"
-    if parquet.is_file():
-        frame = pd.read_parquet(parquet)
-    elif csv_path.is_file():
-        frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False, na_values=[""])
-    else:
-        raise OutputsError(f"no {name} table in {out_dir} (expected {parquet.name} or {csv_path.name})")
-    for column, dtype in columns.items():
-        if column not in frame.columns:
-            frame[column] = pd.Series([None] * len(frame), dtype=object)
-        try:
-            frame[column] = frame[column].astype(dtype)
-        except (TypeError, ValueError):
-            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(dtype)
-    return frame
 
 
 def read_articles(corpus_dir: Path) -> dict[str, Article]:
@@ -885,6 +885,10 @@ def format_report(figures: dict) -> str:
         f = pooled[part]
         row = f"{part:<9} {_fmt(f['p']):<6} {_fmt(f['r']):<6} {_fmt(f['f1']):<6} {extras[part]}"
         lines.append(row.rstrip())
+    if "statements" in pooled:
+        st = pooled["statements"]
+        lines.append(f"{'statement stance':<27} acc {_fmt(st['acc'])}  macro-F1 {_fmt(st['macro_f1'])}"
+                     f"  ({st['n']} matched quotes with a gold stance)")
     if "n_documents" in figures:
         lines.append(f"({figures['n_documents']} gold documents, micro-averaged)")
     return "\n".join(lines)

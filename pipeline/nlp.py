@@ -20,20 +20,21 @@ DEFAULT_CONFIG = PROJECT_ROOT / "configs" / "default.cfg"
 __all__ = ["ConfigError", "LexiconError", "DEFAULT_CONFIG", "load_config", "check_config", "build_nlp"]
 
 
-def load_config(config_path: Path | str = DEFAULT_CONFIG) -> Config:
-    """Read and interpolate a parley config; ``${paths.configs}`` is the file's folder."""
+def load_config(config_path: Path | str = DEFAULT_CONFIG, overrides: dict | None = None) -> Config:
+    """Read and interpolate a parley config; ``${paths.configs}`` is the file's folder.
+    ``overrides`` replaces settings by dotted name (``{"components.parley_stance.model_path": ""}``)."""
     path = Path(config_path)
     if not path.is_file():
         raise ConfigError(f"{path}: config file not found")
     try:
-        raw = Config().from_disk(path, interpolate=False)
+        raw = Config().from_disk(path, interpolate=False, overrides=overrides or {})
     except Exception as err:  # confection raises several types for bad syntax
         raise ConfigError(f"{path}: cannot parse config: {err}") from err
     raw.setdefault("paths", {})["configs"] = str(path.resolve().parent)
     return raw.interpolate()
 
 
-def check_config(config_path: Path | str = DEFAULT_CONFIG) -> Config:
+def check_config(config_path: Path | str = DEFAULT_CONFIG, overrides: dict | None = None) -> Config:
     """Load a config and check, without loading the model, that a pipeline can be built
     from it and a run can read its files.
 
@@ -47,7 +48,7 @@ def check_config(config_path: Path | str = DEFAULT_CONFIG) -> Config:
     Raises:
         ConfigError: naming the config, or the file and key at fault (LexiconError).
     """
-    config = load_config(config_path)
+    config = load_config(config_path, overrides)
     try:
         settings = config["parley"]
         model = settings["model"]
@@ -93,16 +94,18 @@ def _check_corpus_settings(config_path: Path | str, corpus: dict) -> None:
     load_settings(settings_path, max_bytes)
 
 
-def build_nlp(config_path: Path | str = DEFAULT_CONFIG) -> Language:
+def build_nlp(config: Path | str | Config = DEFAULT_CONFIG) -> Language:
     """Load the configured model and add the parley stages after its own components.
 
     Args:
-        config_path: a parley ``.cfg`` file (see ``configs/default.cfg``).
+        config: a parley ``.cfg`` file (see ``configs/default.cfg``), checked here; or a
+            config already returned by ``check_config`` (the runner checks it once per run).
 
     Returns:
         The ready ``Language``.
     """
-    config = check_config(config_path)
+    if not isinstance(config, Config):
+        config = check_config(config)
     settings = config["parley"]
     nlp = spacy.load(settings["model"], exclude=list(settings.get("exclude", [])))
     components = config["components"]

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.schema import STANCES
+
 from ..lexicon import LexiconSchema, load_lexicon as load_lexicon_file, register_schema
 
-SUPPORT, OPPOSE, CONDITIONAL, NEUTRAL = "support", "oppose", "conditional", "neutral"
-STANCES = (SUPPORT, OPPOSE, CONDITIONAL, NEUTRAL)
+SUPPORT, OPPOSE, CONDITIONAL, NEUTRAL = STANCES
 
 Phrase = tuple[str, ...]
 
