@@ -95,6 +95,30 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
 
 TABLE_NAMES = tuple(TABLE_COLUMNS)
 
+# Tables made from the tables above at the end of a run (``pipeline.exports``).
+EXPORT_COLUMNS: dict[str, dict[str, str]] = {
+    "statements": {
+        "doc_id": "string",
+        "quote_id": "string",
+        "date": "string",
+        "outlet": "string",
+        "title": "string",
+        "url": "string",
+        "speaker": "string",
+        "actor_id": "string",
+        "speaker_kind": "string",
+        "affiliation": "string",
+        "country": "string",
+        "stance": "string",
+        "confidence": "float64",
+        "cue": "string",
+        "evidence": "string",
+        "text": "string",
+        "start_char": "Int64",
+        "end_char": "Int64",
+    },
+}
+
 
 def table_columns(name: str, extra_columns: tuple[str, ...] = ()) -> dict[str, str]:
     """A table's columns and dtypes; ``extra_columns`` (the manifest's own columns, carried
