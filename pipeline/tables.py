@@ -55,8 +55,9 @@ def doc_to_rows(doc: Doc, article: Article) -> TableRows:
     quote_spans = list(doc.spans.get(QUOTES_KEY, []))
     quotes = [
         {"doc_id": doc_id, "quote_id": q._.quote_id, "start_char": q.start_char, "end_char": q.end_char, "text": q.text,
-         "kind": q._.quote_kind, "cue": q._.cue, "speaker": q._.speaker, "speaker_kind": q._.speaker_kind,
+         "kind": q._.quote_kind, "cue": q._.cue, "cue_rule": q._.cue_rule, "speaker": q._.speaker, "speaker_kind": q._.speaker_kind,
          "speaker_start_char": _offset(q._.speaker_start), "speaker_end_char": _offset(q._.speaker_end),
+         "speaker_rule": q._.speaker_rule,
          "stance": q._.stance, "stance_evidence": q._.stance_evidence, "stance_confidence": q._.stance_confidence}
         for q in quote_spans
     ]

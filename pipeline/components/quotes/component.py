@@ -1,7 +1,6 @@
 """The spaCy component of the quotes stage: statements and speakers into ``doc.spans["quotes"]``."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Iterable
 
@@ -9,21 +8,34 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..extensions import QUOTES_KEY
+from ..lexicon import lexicon_from_disk, lexicon_to_disk, load_lexicon
 from .extract import extract_quotes
-from .lexicon import QuoteLexicon
+from .lexicon import SCHEMA, QuoteLexicon
 
 
 class QuoteExtractor:
-    """spaCy component: quotes and speakers into ``doc.spans["quotes"]``."""
+    """spaCy component: quotes and speakers into ``doc.spans["quotes"]``.
+
+    The lexicon (``cues_path``, checked by ``pipeline.components.lexicon``) is the
+    component's state: ``to_disk``/``from_disk`` save and restore it.
+    """
 
     def __init__(self, nlp: Language, name: str, *, cues_path: str):
         self.name = name
         self.cues_path = cues_path
-        self.lexicon = QuoteLexicon.from_yaml(cues_path) if cues_path and Path(cues_path).is_file() else QuoteLexicon({})
+        # missing_ok: spacy.load rebuilds a saved pipeline before from_disk brings the lexicon
+        data = load_lexicon(cues_path, SCHEMA, stage=name, missing_ok=True)
+        self.lexicon: QuoteLexicon | None = None if data is None else QuoteLexicon(data)
+
+    def _require(self) -> QuoteLexicon:
+        """The lexicon; when neither the file nor ``from_disk`` gave one, the loader's error."""
+        if self.lexicon is None:
+            self.lexicon = QuoteLexicon(load_lexicon(self.cues_path, SCHEMA, stage=self.name))
+        return self.lexicon
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
-        for q in extract_quotes(doc, self.lexicon):
+        for q in extract_quotes(doc, self._require()):
             span = doc.char_span(q.start, q.end, alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue
@@ -42,11 +54,8 @@ class QuoteExtractor:
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / "lexicon.json").write_text(json.dumps(self.lexicon.raw, ensure_ascii=False), encoding="utf-8")
+        lexicon_to_disk(path, self._require().raw)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "QuoteExtractor":
-        data = json.loads((Path(path) / "lexicon.json").read_text(encoding="utf-8"))
-        self.lexicon = QuoteLexicon(data)
+        self.lexicon = QuoteLexicon(lexicon_from_disk(path, SCHEMA, stage=self.name))
         return self

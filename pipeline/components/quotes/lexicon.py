@@ -8,7 +8,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from ..lexicon import LexiconSchema, load_lexicon, register_schema
+
+_WORDS = ("speech_verbs", "cognition_verbs", "weak_verbs", "xcomp_verbs", "object_xcomp_verbs", "object_verbs",
+          "naming_verbs", "object_complement_verbs", "passive_source_verbs", "source_phrases", "non_source_heads",
+          "title_words", "group_nouns", "medium_nouns", "question_words", "question_cues", "headline_cues",
+          "content_nouns", "cue_adjectives", "relative_pronouns", "seeming_verbs", "agent_prepositions",
+          "speaker_labels", "person_labels", "group_labels")
+_MAPS = ("prep_cues", "object_prep_cues", "honorifics", "gendered_nouns", "double_marks", "single_marks", "windows")
+_NUMBERS = ("min_direct_words", "inherit_window", "pronoun_window")
+
+# The keys configs/quotes.yml may hold; nlp.check_config checks the file against it.
+SCHEMA = LexiconSchema(
+    required={"speech_verbs": list, "cognition_verbs": list, "pronouns": dict},
+    optional={**{k: list for k in _WORDS if k not in ("speech_verbs", "cognition_verbs")},
+              **{k: dict for k in _MAPS}, **{k: int for k in _NUMBERS}},
+)
+register_schema("parley_quotes", "cues_path", SCHEMA)
 
 
 def _lower_set(values) -> set[str]:
@@ -87,15 +103,18 @@ class QuoteLexicon:
         self.anonymous_max_tokens = int(windows.get("anonymous_max_tokens", 12))
 
     @classmethod
-    def from_yaml(cls, path: str | Path, person_roles: set[str] | None = None) -> "QuoteLexicon":
-        """Read a lexicon file.
+    def from_yaml(cls, path: str | Path, person_roles: set[str] | None = None, stage: str = "parley_quotes") -> "QuoteLexicon":
+        """Read and check a lexicon file (``pipeline.components.lexicon``).
 
         Args:
             path: a YAML file shaped like ``configs/quotes.yml``.
             person_roles: role nouns from the actor registry, added to the title words.
+            stage: the component's name, for error messages.
 
         Returns:
             The lexicon.
+
+        Raises:
+            LexiconError: the file is missing or malformed, or holds an unknown key.
         """
-        with open(path, encoding="utf-8") as fh:
-            return cls(yaml.safe_load(fh) or {}, set(person_roles or ()))
+        return cls(load_lexicon(path, SCHEMA, stage=stage), set(person_roles or ()))
