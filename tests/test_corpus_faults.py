@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import pipeline.runner as runner
+import pipeline.runner.cache as runner_cache
 from pipeline.corpus import decode_bytes, html_to_text, read_manifest
 from pipeline.runner import run
 from batch_helpers import ARTICLES, frozen_config, only_docs, read_tables, write_corpus, write_manifest
@@ -59,7 +59,7 @@ def runs(tmp_path_factory):
     write_manifest(bad, rows, extra_columns=("section",))
 
     mp = pytest.MonkeyPatch()
-    mp.setattr(runner, "_row_making_sources", lambda: [])
+    mp.setattr(runner_cache, "_row_making_sources", lambda: [])
     clean_result = run(clean, base / "out-clean", config, quiet=True, workers=1)
     bad_result = run(bad, base / "out-bad", config, quiet=True, workers=1)
     mp.undo()

@@ -1,4 +1,4 @@
-"""Tests for pipeline/runner.py (and the Dask adapter in pipeline/engines.py).
+"""Tests for pipeline/runner/ (partition, cache, sink, engines, run).
 
 Short hand-written articles; a frozen copy of configs/ so the cache keys do not move
 while other work edits the originals.
@@ -16,7 +16,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-import pipeline.runner as runner
+import pipeline.runner.cache as cache_module
+import pipeline.runner.partition as partition
+import pipeline.runner.sink as sink
 from pipeline.corpus import Article, ManifestRow
 from pipeline.runner import RowCache, process_articles, recover_staging, run
 from batch_helpers import ARTICLES, REPO, TABLES, frozen_config, read_tables, write_corpus
@@ -30,7 +32,7 @@ def config(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def stable_sources(monkeypatch):
     # The stage sources are part of the cache key; other work may edit them mid-test.
-    monkeypatch.setattr(runner, "_row_making_sources", lambda: [])
+    monkeypatch.setattr(cache_module, "_row_making_sources", lambda: [])
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +41,7 @@ def reference(tmp_path_factory, config):
     base = tmp_path_factory.mktemp("reference")
     corpus = write_corpus(base / "corpus", ARTICLES)
     mp = pytest.MonkeyPatch()
-    mp.setattr(runner, "_row_making_sources", lambda: [])
+    mp.setattr(cache_module, "_row_making_sources", lambda: [])
     result = run(corpus, base / "out", config, quiet=True, workers=1)
     mp.undo()
     return corpus, base / "out", result
@@ -48,14 +50,14 @@ def reference(tmp_path_factory, config):
 def _count_processed(monkeypatch) -> list[str]:
     """Record the doc_ids that reach the NLP core."""
     seen: list[str] = []
-    real = runner.process_articles
+    real = partition.process_articles
 
-    def counting(nlp, articles, batch_size=runner.BATCH_SIZE):
+    def counting(nlp, articles, batch_size=partition.BATCH_SIZE):
         articles = list(articles)
         seen.extend(a.doc_id for a in articles)
         return real(nlp, articles, batch_size)
 
-    monkeypatch.setattr(runner, "process_articles", counting)
+    monkeypatch.setattr(partition, "process_articles", counting)
     return seen
 
 
@@ -86,7 +88,7 @@ def test_runner_writes_every_table_as_parquet_and_csv(reference):
 
 def test_runner_streams_batches_into_row_groups(tmp_path, config, reference, monkeypatch):
     corpus, out, _ = reference
-    monkeypatch.setattr(runner, "FLUSH_ARTICLES", 1)
+    monkeypatch.setattr(sink, "FLUSH_ARTICLES", 1)
     run(corpus, tmp_path / "out", config, quiet=True, workers=1, batch_size=1)
     assert pq.ParquetFile(tmp_path / "out" / "documents.parquet").num_row_groups == 4
     for name, frame in read_tables(tmp_path / "out").items():
@@ -102,7 +104,7 @@ def test_runner_unchanged_rerun_loads_no_model(tmp_path, config, reference, monk
     def no_model(*args, **kwargs):
         raise AssertionError("the model was loaded on an unchanged rerun")
 
-    monkeypatch.setattr(runner, "get_nlp", no_model)
+    monkeypatch.setattr(partition, "get_nlp", no_model)
     seen = _count_processed(monkeypatch)
     result = run(corpus, first, config, quiet=True, workers=2)
     assert result.n_cached == 4 and seen == []
