@@ -1,7 +1,8 @@
-"""The ``parley`` command line (SPEC section 8): a thin Typer layer over plain functions.
+"""The ``parley`` command line: a thin Typer layer over plain functions.
 
 Exit statuses: 0 all ok; 1 some articles failed (tables still written);
-2 unusable input or configuration (nothing written).
+2 unusable input or configuration, or another run is writing the output
+folder (nothing written).
 """
 from __future__ import annotations
 
@@ -24,6 +25,22 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from pipeline.runlog import version
+
+        typer.echo(f"parley {version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print parley's version and exit.")] = False,
+) -> None:
+    """Who said what about peace talks, and when."""
+
+
 @app.command()
 def run(
     corpus: CorpusArg,
@@ -34,14 +51,16 @@ def run(
     engine: Annotated[str, typer.Option("--engine", help="local (process pool) or dask (dask.distributed).")] = "local",
     scheduler: Annotated[str, typer.Option("--scheduler", help="Dask scheduler address (default: a LocalCluster).")] = None,
     window: Annotated[str, typer.Option("--window", help="Time window of the actors table: month, year, week, quarter or article.")] = "month",
+    log_file: Annotated[Path, typer.Option("--log-file", help="Append what ran, the config fingerprint, every problem and the timings to this file.")] = None,
 ) -> None:
     """Extract entities, quotes, dates and stances; write the tables into --out."""
-    from pipeline.runner import run as run_corpus
+    from pipeline import run as run_corpus
+    from pipeline.lock import OutputLocked
 
     try:
-        result = run_corpus(corpus, out, config_path=config, quiet=quiet, workers=workers, engine=engine,
-                            scheduler=scheduler, window=window)
-    except (CorpusError, ConfigError) as err:
+        result = run_corpus(corpus, out, config=config, quiet=quiet, log_file=log_file, workers=workers,
+                            engine=engine, scheduler=scheduler, window=window)
+    except (CorpusError, ConfigError, OutputLocked) as err:
         _fail(str(err))
     for problem in result.problems:
         typer.echo(f"parley: {problem}", err=True)
@@ -52,7 +71,9 @@ def run(
 
 @app.command()
 def evaluate(corpus: CorpusArg, out: OutArg = Path("outputs")) -> None:
-    """Score the tables in --out against --corpus/gold.yaml (SPEC section 6)."""
+    """Score the tables in --out against --corpus/gold.yaml: precision, recall and F1 of entities, quotes,
+    dates and stances (overlap matching, micro-averaged), speaker and date-value accuracy, the end-to-end
+    stance F1; writes eval.json and eval_errors.csv into --out."""
     from pipeline.evaluate import GoldError, OutputsError, evaluate as evaluate_outputs, format_report
 
     try:
@@ -82,6 +103,25 @@ def report(
         except BrowserError as err:
             _fail(str(err))
         typer.echo(f"screenshot in {png}")
+
+
+@app.command()
+def train(
+    corpus: Annotated[list[Path], typer.Option("--corpus", help="Labelled corpus folder (manifest.csv, gold.yaml with a stance on each quote); repeat for several.")],
+    out: Annotated[Path, typer.Option("--out", help="Model folder to write (model.json, metrics.json).")] = Path("models/stance"),
+    config: Annotated[Path, typer.Option("--config", help="Pipeline configuration whose model and lexicons read the articles.")] = DEFAULT_CONFIG,
+    cv: Annotated[int, typer.Option("--cv", min=0, help="Also run article-grouped K-fold cross-validation over all the corpora (0: none).")] = 0,
+    test_corpus: Annotated[list[Path], typer.Option("--test-corpus", help="Labelled corpus to score with the model trained without it; repeatable.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random state: the same data and seed give the same model.")] = 0,
+) -> None:
+    """Train the statement stance model from labelled corpora; print honest figures."""
+    from pipeline.evaluate import GoldError
+    from pipeline.train import train as train_model
+
+    try:
+        train_model(corpus, out, config=config, cv=cv, test_corpora=test_corpus or (), seed=seed, log=typer.echo)
+    except (GoldError, CorpusError, ConfigError) as err:
+        _fail(str(err))
 
 
 def main() -> None:
