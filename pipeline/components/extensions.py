@@ -17,6 +17,11 @@ DOC_EXTENSIONS = {
     "anchor": "",
     # where the anchor came from: "manifest", "dateline" or "none"
     "anchor_source": "none",
+    # actors: in-document canonical name → {"actor_id", "label", "gender" ("m"/"f"/""),
+    # "affiliation", "country"} (components/actors/affiliations.py); always a new dict
+    "actor_info": {},
+    # actors: nationality words and the country each names, [[start_char, end_char, country], …]
+    "country_words": [],
 }
 
 SPAN_EXTENSIONS = {
