@@ -10,13 +10,25 @@ Layout (one long table): every actor has one row with ``window_kind == "all"`` a
 ``window`` the window's label ("2023-05", "2023", "2023-W19", or the ``doc_id`` for
 "article"). Articles without a publication date fall in the window ``"unknown"``.
 
-An actor is identified by the stances table's ``actor_id`` (the registry's name for
-actors it knows, so spellings that differ between articles count as one actor),
-falling back to ``actor``; ``names`` lists the spellings the articles used.
+The level of a row is chosen by ``group_by`` (``parley run --group-by``):
 
-Columns: ``actor, names, actor_kind, window_kind, window, n_statements, n_quotes,
-n_articles, n_support, n_oppose, n_conditional, n_neutral, net_score,
-dominant_stance, first_published, last_published``.
+- ``person`` (default): an actor is identified by the stances table's ``actor_id``
+  (the registry's name for actors it knows, so spellings that differ between articles
+  count as one actor), falling back to ``actor``;
+- ``affiliation``: by the speaker's institution (the stances table's ``affiliation``:
+  Dmitry Peskov and the Kremlin are both "Kremlin"), falling back to the person;
+- ``country``: by the speaker's country (Peskov, Lavrov, the Kremlin and Moscow are
+  all "Russia"), falling back to the affiliation, then the person.
+
+``names`` lists the speakers folded into the row, as the articles named them.
+
+Columns: ``actor, names, actor_kind, group_by, affiliation, country, window_kind,
+window, n_statements, n_quotes, n_articles, n_support, n_oppose, n_conditional,
+n_neutral, net_score, dominant_stance, first_published, last_published``.
+
+- ``group_by``: the level of the row (``person``, ``affiliation`` or ``country``);
+- ``affiliation``, ``country``: the most common ones among the row's statements
+  (at the ``country`` level, ``country`` is the row's own name when it has one).
 
 - ``n_statements``: the actor's rows in the ``stances`` table (one per article);
   the ``n_*`` stance counts split them.
@@ -34,9 +46,10 @@ import pandas as pd
 
 STANCE_ORDER = ("support", "oppose", "conditional", "neutral")
 WINDOWS = ("month", "year", "week", "quarter", "article")
+GROUP_BY = ("person", "affiliation", "country")
 UNKNOWN = "unknown"
 COLUMNS = [
-    "actor", "names", "actor_kind", "window_kind", "window", "n_statements", "n_quotes",
+    "actor", "names", "actor_kind", "group_by", "affiliation", "country", "window_kind", "window", "n_statements", "n_quotes",
     "n_articles", "n_support", "n_oppose", "n_conditional", "n_neutral", "net_score",
     "dominant_stance", "first_published", "last_published",
 ]
@@ -83,11 +96,11 @@ def _summarise(group: pd.DataFrame) -> dict[str, object]:
     n = len(group)
     dates = group["published"].dropna()
     dates = dates[dates.astype(str) != ""]
-    kinds = group["actor_kind"].dropna()
-    kinds = kinds[kinds.astype(str) != ""]
     row: dict[str, object] = {
         "names": "; ".join(sorted(set(group["actor"].astype(str)))),
-        "actor_kind": kinds.mode().iloc[0] if len(kinds) else "",
+        "actor_kind": _most_common(group["actor_kind"]),
+        "affiliation": _most_common(group["affiliation"]),
+        "country": _most_common(group["country"]),
         "n_statements": n,
         "n_quotes": int(group["n_quotes"].sum()),
         "n_articles": int(group["doc_id"].nunique()),
@@ -101,16 +114,38 @@ def _summarise(group: pd.DataFrame) -> dict[str, object]:
     return row
 
 
+def _most_common(values: pd.Series) -> str:
+    values = values.dropna().astype(str)
+    values = values[values != ""]
+    return values.mode().iloc[0] if len(values) else ""
+
+
+def group_identity(data: pd.DataFrame, group_by: str) -> pd.Series:
+    """The name each stances row is counted under at level ``group_by`` (module docstring)."""
+    person = (data["actor_id"] if "actor_id" in data else data["actor"]).fillna(data["actor"]).astype(str)
+    person = person.where(person != "", data["actor"].astype(str))
+    if group_by == "person":
+        return person
+    affiliation = data["affiliation"].fillna("").astype(str)
+    by_affiliation = affiliation.where(affiliation != "", person)
+    if group_by == "affiliation":
+        return by_affiliation
+    country = data["country"].fillna("").astype(str)
+    return country.where(country != "", by_affiliation)
+
+
 def build_actors_table(
-    stances: pd.DataFrame, documents: pd.DataFrame, window: str = "month"
+    stances: pd.DataFrame, documents: pd.DataFrame, window: str = "month", group_by: str = "person"
 ) -> pd.DataFrame:
     """Count each actor's stances overall and per time window (see the module docstring).
 
     Args:
-        stances: the ``stances`` table (``doc_id, actor, actor_kind, stance, n_quotes``;
-            ``n_quotes`` defaults to 1 per row when absent).
+        stances: the ``stances`` table (``doc_id, actor, actor_kind, stance, n_quotes``,
+            ``affiliation``, ``country``; ``n_quotes`` defaults to 1 per row when absent,
+            affiliation and country to "").
         documents: the ``documents`` table (``doc_id, published``).
         window: ``month``, ``year``, ``week``, ``quarter`` or ``article``.
+        group_by: ``person``, ``affiliation`` or ``country``: the level of a row.
 
     Returns:
         The long ``actors`` table, overall rows (``window == "all"``) first, then the
@@ -118,26 +153,28 @@ def build_actors_table(
     """
     if window not in WINDOWS:
         raise ValueError(f"unknown window {window!r}; use one of {', '.join(WINDOWS)}")
+    if group_by not in GROUP_BY:
+        raise ValueError(f"unknown level {group_by!r}; use one of {', '.join(GROUP_BY)}")
     if stances.empty:
         return pd.DataFrame(columns=COLUMNS)
     data = stances.copy()
     if "n_quotes" not in data:
         data["n_quotes"] = 1
-    if "actor_kind" not in data:
-        data["actor_kind"] = ""
+    for column in ("actor_kind", "affiliation", "country"):
+        if column not in data:
+            data[column] = ""
     data["n_quotes"] = pd.to_numeric(data["n_quotes"], errors="coerce").fillna(0)
     published = documents[["doc_id", "published"]].drop_duplicates("doc_id")
     data = data.merge(published, on="doc_id", how="left")
     data["published"] = data["published"].fillna("").astype(str)
     data["window"] = window_label(data["published"], data["doc_id"], window)
-    identity = data["actor_id"] if "actor_id" in data else data["actor"]
-    data["identity"] = identity.fillna(data["actor"]).astype(str)
+    data["identity"] = group_identity(data, group_by)
 
     rows = []
     for actor, group in data.groupby("identity", sort=True):
-        rows.append({"actor": actor, "window_kind": "all", "window": "all", **_summarise(group)})
+        rows.append({"actor": actor, "group_by": group_by, "window_kind": "all", "window": "all", **_summarise(group)})
     for (label, actor), group in data.groupby(["window", "identity"], sort=True):
-        rows.append({"actor": actor, "window_kind": window, "window": label, **_summarise(group)})
+        rows.append({"actor": actor, "group_by": group_by, "window_kind": window, "window": label, **_summarise(group)})
     table = pd.DataFrame(rows, columns=COLUMNS)
     table["net_score"] = table["net_score"].astype(float)
     return table.reset_index(drop=True)

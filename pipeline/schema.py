@@ -60,6 +60,9 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "speaker_start_char": "Int64",
         "speaker_end_char": "Int64",
         "speaker_rule": "string",
+        # the speaker's institution and country (actors stage, doc._.actor_info)
+        "affiliation": "string",
+        "country": "string",
         "stance": "string",
         "stance_evidence": "string",
         "stance_confidence": "float64",
@@ -81,6 +84,8 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "actor": "string",
         "actor_id": "string",
         "actor_kind": "string",
+        "affiliation": "string",
+        "country": "string",
         "stance": "string",
         "confidence": "float64",
         "n_quotes": "Int64",

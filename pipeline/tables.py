@@ -1,7 +1,7 @@
 """Processed Docs → table rows (SPEC section 7). The one place that does this."""
 from __future__ import annotations
 
-from pipeline.components.actors import ACTOR_LABELS
+from pipeline.components.actors import ACTOR_LABELS, describe_span
 from pipeline.components.extensions import DATES_KEY, QUOTES_KEY
 from pipeline.components.stance import fold_statements
 from pipeline.corpus import Article
@@ -53,13 +53,14 @@ def doc_to_rows(doc: Doc, article: Article) -> TableRows:
         for e in actor_mentions(doc)
     ]
     quote_spans = list(doc.spans.get(QUOTES_KEY, []))
+    affiliations = [speaker_affiliation(doc, q) for q in quote_spans]
     quotes = [
         {"doc_id": doc_id, "quote_id": q._.quote_id, "start_char": q.start_char, "end_char": q.end_char, "text": q.text,
          "kind": q._.quote_kind, "cue": q._.cue, "cue_rule": q._.cue_rule, "speaker": q._.speaker, "speaker_kind": q._.speaker_kind,
          "speaker_start_char": _offset(q._.speaker_start), "speaker_end_char": _offset(q._.speaker_end),
-         "speaker_rule": q._.speaker_rule,
+         "speaker_rule": q._.speaker_rule, "affiliation": affiliation, "country": country,
          "stance": q._.stance, "stance_evidence": q._.stance_evidence, "stance_confidence": q._.stance_confidence}
-        for q in quote_spans
+        for q, (affiliation, country) in zip(quote_spans, affiliations)
     ]
     dates = [
         {"doc_id": doc_id, "start_char": d.start_char, "end_char": d.end_char, "text": d.text, "value": d._.date_value,
@@ -72,27 +73,50 @@ def doc_to_rows(doc: Doc, article: Article) -> TableRows:
         "entities": entities,
         "quotes": quotes,
         "dates": dates,
-        "stances": stance_rows(doc_id, quote_spans, {e["canonical"]: e["actor_id"] for e in entities}),
+        "stances": stance_rows(doc_id, quote_spans, {e["canonical"]: e["actor_id"] for e in entities}, affiliations),
         "texts": [{"doc_id": doc_id, "text": article.text}],
     }
 
 
-def stance_rows(doc_id: str, quote_spans: list, actor_ids: dict[str, str]) -> list[dict]:
+def speaker_affiliation(doc: Doc, quote) -> tuple[str, str]:
+    """The (affiliation, country) of a quote's speaker: a named speaker's from
+    ``doc._.actor_info``; else what the words naming the speaker tell ("Russian
+    officials" → Russia, "Kremlin sources" → Kremlin, Russia); ("", "") when unknown."""
+    if quote._.speaker_kind == "unresolved":
+        return "", ""
+    info = doc._.actor_info.get(quote._.speaker)
+    if info is not None:
+        return info["affiliation"], info["country"]
+    if quote._.speaker_start >= 0 and quote._.speaker_end > quote._.speaker_start:
+        return describe_span(doc, quote._.speaker_start, quote._.speaker_end)
+    return "", ""
+
+
+def stance_rows(doc_id: str, quote_spans: list, actor_ids: dict[str, str],
+                affiliations: list[tuple[str, str]] | None = None) -> list[dict]:
     """One row per speaker of the document, summarising its statements' stances.
 
-    ``actor_ids`` maps the document's canonical names to their cross-document ids.
+    ``actor_ids`` maps the document's canonical names to their cross-document ids;
+    ``affiliations`` gives each quote's speaker (affiliation, country): a speaker's row
+    takes the first its quotes give.
     """
+    affiliations = affiliations or [("", "")] * len(quote_spans)
     by_speaker: dict[tuple[str, str], list] = {}
-    for quote in quote_spans:
+    affiliation_of: dict[tuple[str, str], tuple[str, str]] = {}
+    for quote, (affiliation, country) in zip(quote_spans, affiliations):
         if quote._.speaker_kind == "unresolved" or not quote._.speaker:
             continue
-        by_speaker.setdefault((quote._.speaker, quote._.speaker_kind), []).append(quote)
+        key = (quote._.speaker, quote._.speaker_kind)
+        by_speaker.setdefault(key, []).append(quote)
+        known = affiliation_of.get(key, ("", ""))
+        affiliation_of[key] = (known[0] or affiliation, known[1] or country)
     rows = []
     for (speaker, kind), spans in by_speaker.items():
+        affiliation, country = affiliation_of[(speaker, kind)]
         folded = fold_statements([(q._.stance, q._.stance_confidence, f"{q._.quote_id}: {q._.stance_evidence}")
                                   for q in spans])
         rows.append({"doc_id": doc_id, "actor": speaker, "actor_id": actor_ids.get(speaker, speaker), "actor_kind": kind,
-                     "stance": folded.stance, "confidence": folded.confidence, "n_quotes": len(spans),
+                     "affiliation": affiliation, "country": country, "stance": folded.stance, "confidence": folded.confidence, "n_quotes": len(spans),
                      "quote_ids": ";".join(q._.quote_id for q in spans), "evidence": folded.evidence})
     return rows
 
