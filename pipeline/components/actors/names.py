@@ -21,7 +21,10 @@ from spacy.tokens import Span
 
 from .registry import ROLE_PREFIX, Registry
 
-NEAR_SPELLING_MIN_CHARS = 5  # shorter words differ by one letter too often to be one name
+# Shorter words differ by one letter too often to be one name; a replaced letter (rather
+# than a dropped, doubled or swapped one) needs a longer word still ("Machon" is not "Macron").
+NEAR_SPELLING_MIN_CHARS = 5
+NEAR_SPELLING_MIN_CHARS_REPLACED = 7
 
 
 def _initials(text: str) -> str:
@@ -44,7 +47,7 @@ def one_edit_apart(first: str, second: str) -> bool:
     if len(first) == len(second):
         diffs = [i for i in range(len(first)) if first[i] != second[i]]
         if len(diffs) == 1:
-            return True
+            return len(first) >= NEAR_SPELLING_MIN_CHARS_REPLACED
         return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and first[diffs[0]] == second[diffs[1]] \
             and first[diffs[1]] == second[diffs[0]]
     short, long_ = sorted((first, second), key=len)
@@ -219,16 +222,19 @@ def _join_near_spellings(mentions: list[Span], words_of: list[list[str]], regist
 def _near_pair(first: set[tuple[str, ...]], second: set[tuple[str, ...]], one_word: bool):
     """A pair of spellings, one from each set, one spelling apart; None if there is none.
     One-word spellings count only between people (``one_word``)."""
+    # one-word spellings meet only when one of the groups has no fuller name
+    surname_alone = one_word and (all(len(w) == 1 for w in first) or all(len(w) == 1 for w in second))
     for a in first:
         for b in second:
-            if near_spelling(list(a), list(b)) and (len(a) > 1 or one_word):
+            if near_spelling(list(a), list(b)) and (len(a) > 1 or surname_alone):
                 return a, b
-            if not one_word:
-                continue
-            if len(a) == 1 and len(b) > 1 and one_edit_apart(a[0], b[-1]):  # a surname alone
-                return a, (b[-1],)
-            if len(b) == 1 and len(a) > 1 and one_edit_apart(b[0], a[-1]):
-                return (a[-1],), b
+    if not surname_alone:
+        return None
+    # a surname alone against the other group's surnames
+    if all(len(words) == 1 for words in first):
+        return next(((a, (b[-1],)) for a in first for b in second if len(b) > 1 and one_edit_apart(a[0], b[-1])), None)
+    if all(len(words) == 1 for words in second):
+        return next((((a[-1],), b) for b in second for a in first if len(a) > 1 and one_edit_apart(b[0], a[-1])), None)
     return None
 
 
@@ -238,4 +244,5 @@ def _group_label(spans: list[Span], registry: Registry, registry_actor: str) -> 
     if any(s.label_ == "PERSON" for s in spans) and len(spans) > 1:
         return "PERSON"
     labels = [s.label_ for s in spans]
-    return max(set(labels), key=labels.count)
+    # the most used label; at a tie the first mention's (a set's order changes between runs)
+    return max(labels, key=lambda label: (labels.count(label), label == labels[0]))
