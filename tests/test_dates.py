@@ -1,4 +1,4 @@
-"""Tests for pipeline/components/dates.py: the normaliser alone, then the component."""
+"""Tests for pipeline/components/dates/: the normaliser and its rules alone, then the component."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,6 +10,8 @@ from spacy.lang.en import English
 
 import pipeline.components  # noqa: F401  (registers the factories)
 from pipeline.components.dates import (
+    DATE_RULES,
+    EXPRESSION_RULES,
     NOT_A_DATE,
     DateLexicon,
     DateNormaliser,
@@ -248,6 +250,49 @@ def test_dates_parse_anchor():
     assert parse_anchor("not a date") is None
 
 
+# --------------------------------------------------------------------------- rules
+@pytest.mark.parametrize("text, rule", [
+    ("the coming months", "vague_reference"),
+    ("the day after tomorrow", "deictic_day"),
+    ("Thursday evening", "part_of_day"),
+    ("the following day", "anaphoric_day"),
+    ("Armistice Day", "named_day"),
+    ("in 2019", "year"),
+    ("the 1980s", "decade"),
+    ("two months ago", "units_ago"),
+    ("three months from now", "units_ahead"),
+    ("the third quarter of 2021", "quarter_or_half"),
+    ("the winter of 2021", "season_of_year"),
+    ("early spring", "season"),
+    ("April of next year", "month_of_relative_year"),
+    ("next quarter", "relative_period"),
+    ("over the weekend", "the_current_unit"),
+    ("late September", "month"),
+    ("on Tuesday", "weekday"),
+    ("2021-11-30", "numeric_date"),
+    ("30 November 2021", "day_month_year"),
+])
+def test_dates_rules_name_the_rule_that_decided(text, rule):
+    result = normalise(text, D(2022, 6, 15), "past")
+    assert result.is_date and result.rule == rule
+
+
+def test_dates_rules_are_listed_once_in_order():
+    names = [rule.__name__ for rule in DATE_RULES]
+    assert len(names) == len(set(names))
+    assert [rule.__name__ for rule in EXPRESSION_RULES] == ["rejected", "vague_reference"]
+    # a rule whose pattern another one covers must come first
+    assert names.index("anaphoric_day") < names.index("relative_period")
+    assert names.index("season_of_year") < names.index("season")
+    assert names.index("relative_period") < names.index("month") < names.index("day_month_year")
+    assert names[-1] == "day_month_year"  # what no other rule takes is a day/month/year or no date
+
+
+def test_dates_rules_no_date_has_no_rule():
+    assert normalise("a 12-year-old boy", D(2022, 6, 15), "past") == NOT_A_DATE
+    assert normalise("a 12-year-old boy", D(2022, 6, 15), "past").rule == ""
+
+
 # --------------------------------------------------------------------------- component
 @pytest.fixture(scope="module")
 def dates_nlp(stages):
@@ -354,6 +399,13 @@ def test_dates_component_survives_to_disk(tmp_path):
     doc = loaded.make_doc("It happened in 2014.")
     doc._.anchor = "2020-01-01"
     assert [s._.date_value for s in loaded(doc).spans[DATES_KEY]] == ["2014"]
+
+
+def test_dates_component_spans_name_their_rule(dates_nlp):
+    doc = dates_nlp.make_doc("The envoys met on Wednesday; they had last spoken in March 2021.")
+    doc._.anchor = "2022-06-15"
+    rules = {span.text: span._.date_rule for span in dates_nlp(doc).spans[DATES_KEY]}
+    assert rules == {"Wednesday": "weekday", "March 2021": "day_month_year"}
 
 
 def test_dates_component_weekday_in_a_name(dates_nlp):

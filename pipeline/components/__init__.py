@@ -9,7 +9,7 @@ from spacy.language import Language
 
 from . import extensions  # noqa: F401  (registers the Doc/Span extensions)
 from .actors import ActorLinker
-from .dates import DateNormalizer
+from .dates import DateStage
 from .paragraphs import mark_sentence_starts
 from .quotes import QuoteExtractor
 from .stance import StanceClassifier
@@ -46,11 +46,11 @@ def make_quotes(nlp: Language, name: str, cues_path: str) -> QuoteExtractor:
 
 @Language.factory(
     "parley_dates",
-    assigns=["doc.spans"],
+    assigns=["doc.spans", "span._.date_value", "span._.date_rule"],
     default_config={"settings_path": "configs/dates.yml"},
 )
-def make_dates(nlp: Language, name: str, settings_path: str) -> DateNormalizer:
-    return DateNormalizer(nlp, name, settings_path=settings_path)
+def make_dates(nlp: Language, name: str, settings_path: str) -> DateStage:
+    return DateStage(nlp, name, settings_path=settings_path)
 
 
 @Language.factory(

@@ -52,6 +52,7 @@ SPAN_EXTENSIONS = {
     "date_mod": "",
     "date_range_start": "",
     "date_range_end": "",
+    "date_rule": "",  # the normalisation rule that decided (dates/rules.py)
 }
 
 
