@@ -144,3 +144,145 @@ def test_actors_family_name_first_joins_the_full_name():
     doc = nlp("Envoy Wang Qiang met Kuleba . Wang said the visit went well .")
     mentions = [Span(doc, 1, 3, label="PERSON"), Span(doc, 4, 5, label="PERSON"), Span(doc, 6, 7, label="PERSON")]
     assert [c for _, c, _ in canonical_names(mentions, Registry(), "")] == ["Wang Qiang", "Kuleba", "Wang Qiang"]
+
+
+# --- affiliations: doc._.actor_info ------------------------------------------------
+
+
+def test_actors_info_from_the_registry(run_doc):
+    doc = run_doc("Sergei Lavrov spoke to reporters in Minsk after the Kremlin had declined to comment.")
+    assert doc._.actor_info["Sergei Lavrov"] == {
+        "actor_id": "Sergei Lavrov", "label": "PERSON", "gender": "m",
+        "affiliation": "Russian Foreign Ministry", "country": "Russia",
+    }
+    assert doc._.actor_info["Kremlin"]["affiliation"] == "Kremlin"
+    assert doc._.actor_info["Kremlin"]["country"] == "Russia"
+
+
+def test_actors_info_places_are_their_own_country_or_the_registrys(run_doc):
+    doc = run_doc("Convoys left Moscow for Estonia and reached Tallinn on Friday.")
+    info = doc._.actor_info
+    assert info["Moscow"]["country"] == "Russia"
+    assert info["Estonia"]["country"] == "Estonia"
+
+
+def test_actors_info_affiliation_from_an_apposition(run_doc):
+    doc = run_doc("Ms Oksana Melnyk, a spokeswoman for the Kremlin, said the convoy had left Minsk.")
+    melnyk = doc._.actor_info["Oksana Melnyk"]
+    assert (melnyk["affiliation"], melnyk["country"], melnyk["gender"]) == ("Kremlin", "Russia", "f")
+
+
+def test_actors_info_country_from_a_nationality_title(run_doc):
+    doc = run_doc("Estonian Defence Minister Jaak Tamm visited the base near Narva on Tuesday.")
+    assert doc._.actor_info["Jaak Tamm"]["country"] == "Estonia"
+
+
+def test_actors_info_organisation_of_a_nationality(run_doc):
+    doc = run_doc("Mr Pavel Kowal, an adviser to the Polish Defence Ministry, met envoys in Vienna.")
+    assert doc._.actor_info["Polish Defence Ministry"]["country"] == "Poland"
+    kowal = doc._.actor_info["Pavel Kowal"]
+    assert (kowal["affiliation"], kowal["country"], kowal["gender"]) == ("Polish Defence Ministry", "Poland", "m")
+
+
+def test_actors_info_a_critic_is_not_affiliated(run_doc):
+    doc = run_doc("Kremlin critic Ilya Sorokin said the vote was rigged.")
+    assert doc._.actor_info["Ilya Sorokin"]["affiliation"] == ""
+
+
+def test_actors_registry_exposes_one_title_list(nlp):
+    registry = nlp.get_pipe("parley_actors").registry
+    assert {"spokesman", "minister", "negotiator"} <= registry.title_words
+    assert registry.honorifics["mrs"] == "f" and registry.honorifics["mr"] == "m"
+    assert {"Minister", "Mr.", "Russian", "Foreign"} <= registry.name_prefixes
+
+
+# --- entity precision ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, junk",
+    [
+        ("Time is a precious commodity in Odesa, and the mayor knows it.", "Time"),
+        ("Unofficial estimates suggest only 20,000 soldiers remain near Kherson.", "Unofficial"),
+        ("The order went to Defense Minister Pavel Kowal on Friday.", "Defense"),
+        ("The envoy left Oslo.\n\nBackground: The Austrian Foreign Ministry said it would host the meeting.",
+         "Background"),
+    ],
+)
+def test_actors_capitalised_common_word_is_no_actor(run_doc, text, junk):
+    doc = run_doc(text)
+    assert junk not in {e.text for e in doc.ents}
+    assert junk not in doc._.actor_info
+
+
+def test_actors_common_word_used_as_a_name_elsewhere_is_kept():
+    from pipeline.components.actors.mentions import CommonWords, common_word_groups
+
+    nlp = spacy.blank("en")
+    doc = nlp("Congress met . The bill went to Congress on Monday .")
+    doc[0].is_sent_start = True
+    doc[3].is_sent_start = True
+    first, second = Span(doc, 0, 1, label="ORG"), Span(doc, 7, 8, label="ORG")
+    common = CommonWords(["web2"])
+    assert common.is_common("Congress") and not common.is_common("Moscow")
+    assert common_word_groups({"Congress": [first, second]}, common, set(), set()) == set()
+    assert common_word_groups({"Congress": [first]}, common, set(), set()) == {"Congress"}
+
+
+# --- near spellings ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "first, second, near",
+    [
+        ("vladmir", "vladimir", True),  # a dropped letter
+        ("zelenky", "zelensky", True),
+        ("tatiana", "tatyana", True),  # a replaced letter in a long word
+        ("machon", "macron", False),  # a replaced letter in a short word: another name
+        ("ivanov", "ivanova", False),  # another ending: another person
+        ("kim", "kin", False),
+    ],
+)
+def test_actors_one_edit_apart(first, second, near):
+    from pipeline.components.actors import one_edit_apart
+
+    assert one_edit_apart(first, second) is near
+
+
+def test_actors_misspelt_name_joins_the_actor(run_doc):
+    doc = run_doc("Analyst Oleksandr Hrytsenko said the offensive had stalled. "
+                  "Oleksander Hrytsenko added that Kyiv would wait. Oleksandr Hrytsenko left on Monday.")
+    people = [e for e in doc.ents if e.label_ == "PERSON"]
+    assert len(people) == 3  # the rarer spelling joins the actor and is not its canonical name
+    assert {e._.canonical for e in people} == {"Oleksandr Hrytsenko"}
+
+
+def test_actors_misspelt_surname_alone_joins_the_registry_actor():
+    nlp = spacy.blank("en")
+    doc = nlp("Volodymyr Zelenskyy spoke . Later Zelenky left .")
+    mentions = [Span(doc, 0, 2, label="PERSON", span_id="Volodymyr Zelensky"), Span(doc, 5, 6, label="PERSON")]
+    registry = Registry.from_dict({"actors": [{"canonical": "Volodymyr Zelensky", "label": "PERSON"}]})
+    names = canonical_names(mentions, registry, "")
+    assert [(c, a) for _, c, a in names] == [("Volodymyr Zelenskyy", "Volodymyr Zelensky")] * 2
+
+
+def test_actors_different_people_with_near_surnames_stay_apart():
+    nlp = spacy.blank("en")
+    doc = nlp("Anna Kovacs met Peter Kovac . Kovacs and Kovac left .")
+    mentions = [Span(doc, 0, 2, label="PERSON"), Span(doc, 3, 5, label="PERSON"),
+                Span(doc, 6, 7, label="PERSON"), Span(doc, 8, 9, label="PERSON")]
+    names = [c for _, c, _ in canonical_names(mentions, Registry(), "")]
+    assert names == ["Anna Kovacs", "Peter Kovac", "Anna Kovacs", "Peter Kovac"]
+
+
+def test_actors_office_running_into_another_role_names_nobody(run_doc):
+    doc = run_doc("US President-elect Alan Brooks said he would meet the envoys.", anchor="2024-11-20")
+    assert "Joe Biden" not in {e._.canonical for e in doc.ents}
+
+
+def test_actors_component_round_trips_its_registry(nlp, tmp_path):
+    component = nlp.get_pipe("parley_actors")
+    component.to_disk(tmp_path / "actors")
+    before = component.registry.to_dict()
+    component.from_disk(tmp_path / "actors")
+    assert component.registry.to_dict() == before
