@@ -15,10 +15,11 @@ from typing import Callable
 from spacy.tokens import Doc, Token
 
 from .grammar import (
-    Cue, clause_of, cut_paragraph, find_source, has_neg, misattached_that_clause, parenthetical_cue,
+    Cue, clause_of, cut_paragraph, has_neg, misattached_that_clause, parenthetical_cue,
     phrase_object, skip_leading_time, strip_range, word_count,
 )
 from .lexicon import QuoteLexicon
+from .sources import find_source
 
 VETO = "veto"
 _UNSET = object()

@@ -14,9 +14,10 @@ from typing import Callable
 from spacy.tokens import Doc, Token
 
 from .cues import find_cues
-from .grammar import SENTENCE_END, Cue, QuoteCandidate, find_source, has_neg, quoted_flags, strip_range, word_count
+from .grammar import SENTENCE_END, Cue, QuoteCandidate, has_neg, quoted_flags, strip_range, word_count
 from .lexicon import QuoteLexicon
 from .marks import MarkedSpan, find_quote_marks
+from .sources import find_source
 from .speakers import resolve_speakers
 
 
@@ -149,7 +150,9 @@ class DirectSite:
         return self.spans[self.k].b
 
     def is_speech(self, t: Token) -> bool:
-        return t.lemma_.lower() in self.lex.speech_verbs and t.pos_ in ("VERB", "AUX") and not has_neg(t)
+        lemma = t.lemma_.lower()
+        return (lemma in self.lex.speech_verbs or lemma in self.lex.direct_quote_verbs) and t.pos_ in ("VERB", "AUX") \
+            and not has_neg(t)
 
 
 DirectCueRule = Callable[[DirectSite], "tuple[Token, Token | None, str] | None"]

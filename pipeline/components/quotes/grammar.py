@@ -100,47 +100,7 @@ def has_neg(tok: Token) -> bool:
     return any(c.dep_ == "neg" for c in tok.children)
 
 
-def find_source(verb: Token, lex: QuoteLexicon, depth: int = 0) -> tuple[Token | None, bool]:
-    """The token naming who made the statement cued by ``verb``.
-
-    Returns:
-        (source token or None, True when the cue is passive without an agent).
-    """
-    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
-    # two subjects is a parse of "the retired general and former director David Petraeus told"
-    subj = next((c for c in subjects if c.pos_ == "PROPN"), subjects[0] if subjects else None)
-    if subj is not None and any("\n" in t.text for t in verb.doc[min(subj.i, verb.i):max(subj.i, verb.i)]):
-        subj = _paragraph_subject(verb)
-    if subj is not None:
-        if subj.lower_ in lex.relative_pronouns and verb.dep_ == "relcl":
-            return verb.head, False
-        if subj.lower_ == "it" and any(c.dep_ in ("acomp", "xcomp", "attr") for c in verb.children) and depth > 0:
-            return None, False  # "It's important to note that ...": no source
-        return subj, False
-    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-    if agent is not None:
-        pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
-        if pobj is not None:
-            return pobj, False
-    if any(c.dep_ == "nsubjpass" for c in verb.children):
-        return None, True
-    if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":
-        # "comments by General Mark Milley, suggesting that ..."
-        for prep in verb.head.children:
-            if prep.dep_ in ("prep", "agent") and prep.lower_ in lex.agent_prepositions:
-                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-                if pobj is not None:
-                    return pobj, False
-    if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
-        return verb.head, False
-    if depth < 3 and verb.dep_ in ("conj", "xcomp", "advcl", "pcomp", "ccomp", "parataxis") and verb.head != verb:
-        if verb.dep_ == "ccomp" and verb.head.lemma_.lower() not in lex.xcomp_verbs | lex.seeming_verbs:
-            return None, False
-        return find_source(verb.head, lex, depth + 1)
-    return None, False
-
-
-def _paragraph_subject(verb: Token) -> Token | None:
+def paragraph_subject(verb: Token) -> Token | None:
     """The noun phrase opening the cue's paragraph, when the parse ran across a break."""
     doc = verb.doc
     j = verb.i - 1

@@ -13,7 +13,8 @@ from ..lexicon import LexiconSchema, load_lexicon, register_schema
 _WORDS = ("speech_verbs", "cognition_verbs", "weak_verbs", "xcomp_verbs", "object_xcomp_verbs", "object_verbs",
           "naming_verbs", "object_complement_verbs", "passive_source_verbs", "source_phrases", "non_source_heads",
           "title_words", "group_nouns", "medium_nouns", "question_words", "question_cues", "headline_cues",
-          "content_nouns", "cue_adjectives", "relative_pronouns", "seeming_verbs", "agent_prepositions",
+          "content_nouns", "cue_adjectives", "relative_pronouns", "seeming_verbs", "agent_prepositions", "quoting_verbs",
+          "direct_quote_verbs",
           "speaker_labels", "person_labels", "group_labels")
 _MAPS = ("prep_cues", "object_prep_cues", "honorifics", "gendered_nouns", "double_marks", "single_marks", "windows")
 _NUMBERS = ("min_direct_words", "inherit_window", "pronoun_window")
@@ -74,6 +75,8 @@ class QuoteLexicon:
         self.relative_pronouns = low("relative_pronouns")
         self.seeming_verbs = low("seeming_verbs")
         self.agent_prepositions = low("agent_prepositions")
+        self.quoting_verbs = low("quoting_verbs")
+        self.direct_quote_verbs = low("direct_quote_verbs")
         self.headline_cues = low("headline_cues")
         self.honorifics = {str(k).lower(): v for k, v in (r.get("honorifics") or {}).items()}
         self.gendered_nouns = {str(k).lower(): v for k, v in (r.get("gendered_nouns") or {}).items()}
