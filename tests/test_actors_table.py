@@ -139,3 +139,113 @@ def test_actors_table_groups_spellings_by_actor_id():
     assert overall["names"] == "Olena Zelenska; Olena Zelinska"
     assert overall["dominant_stance"] == "mixed"
     assert set(table["actor"]) == {"Olena Zelenska", "two officials"}
+
+
+# --- levels: --group-by person | affiliation | country ----------------------------
+
+SPEAKERS = pd.DataFrame(
+    [
+        # doc_id, actor, actor_id, actor_kind, affiliation, country, stance, n_quotes
+        ("a", "Dmitry Peskov", "Dmitry Peskov", "named", "Kremlin", "Russia", "oppose", 2),
+        ("a", "Kremlin", "Kremlin", "named", "Kremlin", "Russia", "oppose", 1),
+        ("b", "Sergei Lavrov", "Sergei Lavrov", "named", "Russian Foreign Ministry", "Russia", "conditional", 1),
+        ("b", "Moscow", "Moscow", "named", "Moscow", "Russia", "oppose", 1),
+        ("c", "Dmytro Kuleba", "Dmytro Kuleba", "named", "Ukrainian Foreign Ministry", "Ukraine", "support", 1),
+        ("c", "two officials", "two officials", "anonymous", "", "", "neutral", 1),
+    ],
+    columns=["doc_id", "actor", "actor_id", "actor_kind", "affiliation", "country", "stance", "n_quotes"],
+)
+
+
+def test_actors_table_by_person_keeps_each_speaker():
+    table = build_actors_table(SPEAKERS, DOCUMENTS, group_by="person")
+    overall = table[table["window"] == "all"]
+    assert len(overall) == 6 and set(overall["group_by"]) == {"person"}
+    peskov = row(table, "Dmitry Peskov", "all")
+    assert (peskov["affiliation"], peskov["country"]) == ("Kremlin", "Russia")
+
+
+def test_actors_table_by_affiliation_folds_an_institution_and_its_people():
+    table = build_actors_table(SPEAKERS, DOCUMENTS, group_by="affiliation")
+    kremlin = row(table, "Kremlin", "all")
+    assert kremlin["names"] == "Dmitry Peskov; Kremlin"
+    assert (kremlin["n_statements"], kremlin["n_quotes"], kremlin["n_oppose"]) == (2, 3, 2)
+    # no affiliation: the speaker stays a row of its own
+    assert row(table, "two officials", "all")["n_statements"] == 1
+
+
+def test_actors_table_by_country_folds_everyone_speaking_for_it():
+    table = build_actors_table(SPEAKERS, DOCUMENTS, group_by="country")
+    overall = table[table["window"] == "all"]
+    assert set(overall["actor"]) == {"Russia", "Ukraine", "two officials"}
+    russia = row(table, "Russia", "all")
+    assert russia["names"] == "Dmitry Peskov; Kremlin; Moscow; Sergei Lavrov"
+    assert (russia["n_statements"], russia["n_articles"], russia["n_quotes"]) == (4, 2, 5)
+    assert (russia["n_oppose"], russia["n_conditional"], russia["dominant_stance"]) == (3, 1, "oppose")
+    assert russia["country"] == "Russia" and russia["group_by"] == "country"
+    assert row(table, "Ukraine", "2023-02")["n_support"] == 1
+
+
+def test_actors_table_unknown_level():
+    with pytest.raises(ValueError):
+        build_actors_table(SPEAKERS, DOCUMENTS, group_by="continent")
+
+
+# --- the same on a small corpus, through the real pipeline ------------------------
+
+SMALL_CORPUS = {
+    "r1": ("2024-03-04", "Ms Oksana Melnyk, a spokeswoman for the Kremlin, said on Monday that Moscow was ready "
+                         "for talks. “We are open to negotiations with Kyiv,” Melnyk told reporters."),
+    "r2": ("2024-03-11", "The Kremlin said the ceasefire proposal was unacceptable. Russian Foreign Minister "
+                         "Sergei Lavrov said Russia would not negotiate under pressure."),
+    "u1": ("2024-04-02", "Ukrainian officials said talks could resume only after a full withdrawal. "
+                         "Dmytro Kuleba said Ukraine wanted a just peace."),
+}
+
+
+@pytest.fixture(scope="module")
+def small_corpus_rows(nlp):
+    from pipeline.corpus import Article
+    from pipeline.tables import doc_to_rows
+
+    tables: dict[str, list[dict]] = {}
+    for doc_id, (published, text) in SMALL_CORPUS.items():
+        doc = nlp.make_doc(text)
+        doc._.doc_id, doc._.anchor = doc_id, published
+        article = Article(doc_id=doc_id, file=f"{doc_id}.txt", text=text, body=text, published=published,
+                          anchor=published, anchor_source="manifest")
+        for name, rows in doc_to_rows(nlp(doc), article).items():
+            tables.setdefault(name, []).extend(rows)
+    return {name: pd.DataFrame(rows) for name, rows in tables.items()}
+
+
+def test_actors_affiliation_columns_in_quotes_and_stances(small_corpus_rows):
+    quotes = small_corpus_rows["quotes"]
+    by_speaker = {s: (a, c) for s, a, c in zip(quotes["speaker"], quotes["affiliation"], quotes["country"])}
+    assert by_speaker["Oksana Melnyk"] == ("Kremlin", "Russia")  # from the apposition
+    assert by_speaker["Sergei Lavrov"] == ("Russian Foreign Ministry", "Russia")  # from the registry
+    assert by_speaker["Ukrainian officials"] == ("", "Ukraine")  # an anonymous source's nationality
+    stances = small_corpus_rows["stances"]
+    melnyk = stances[stances["actor"] == "Oksana Melnyk"].iloc[0]
+    assert (melnyk["affiliation"], melnyk["country"]) == ("Kremlin", "Russia")
+
+
+@pytest.mark.parametrize(
+    "group_by, expected",
+    [
+        ("person", {"Oksana Melnyk", "Kremlin", "Sergei Lavrov", "Ukrainian officials", "Dmytro Kuleba"}),
+        ("affiliation", {"Kremlin", "Russian Foreign Ministry", "Ukrainian officials", "Ukrainian Foreign Ministry"}),
+        ("country", {"Russia", "Ukraine"}),
+    ],
+)
+def test_actors_table_levels_on_a_small_corpus(small_corpus_rows, group_by, expected):
+    table = build_actors_table(small_corpus_rows["stances"], small_corpus_rows["documents"], group_by=group_by)
+    assert set(table.loc[table["window"] == "all", "actor"]) == expected
+
+
+def test_actors_table_country_row_folds_the_statements(small_corpus_rows):
+    table = build_actors_table(small_corpus_rows["stances"], small_corpus_rows["documents"], group_by="country")
+    russia = row(table, "Russia", "all")
+    assert russia["names"] == "Kremlin; Oksana Melnyk; Sergei Lavrov"
+    assert (russia["n_statements"], russia["n_articles"]) == (3, 2)
+    assert row(table, "Ukraine", "all")["names"] == "Dmytro Kuleba; Ukrainian officials"
