@@ -1,6 +1,7 @@
 """Build the parley spaCy pipeline from a config file; the model is a setting."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import spacy
@@ -40,7 +41,8 @@ def check_config(config_path: Path | str = DEFAULT_CONFIG, overrides: dict | Non
 
     Checked: the model is installed, every stage has its section, every file a
     component setting ending in ``_path`` names loads with the schema its stage
-    registered (``components/lexicon.py``), and the ``[corpus]`` settings file loads.
+    registered (``components/lexicon.py``), every ``*_pattern`` setting compiles,
+    and the ``[corpus]`` settings file loads.
 
     Returns:
         The interpolated config (parse it once per run and pass it on).
@@ -62,16 +64,22 @@ def check_config(config_path: Path | str = DEFAULT_CONFIG, overrides: dict | Non
     if missing:
         raise ConfigError(f"{config_path}: no [components.{missing[0]}] section")
     for name in stages:
-        _check_component_files(name, config["components"][name])
+        _check_component_settings(name, config["components"][name])
     if "corpus" in config:
         _check_corpus_settings(config_path, config["corpus"])
     return config
 
 
-def _check_component_files(name: str, component: dict) -> None:
-    """Load every file a component's ``*_path`` settings name, with its stage's schema."""
+def _check_component_settings(name: str, component: dict) -> None:
+    """Load every file a component's ``*_path`` settings name, with its stage's schema (or
+    checker), and compile every ``*_pattern`` setting as a regular expression."""
     factory = component.get("factory", name)
     for setting, value in component.items():
+        if setting.endswith("_pattern"):
+            try:
+                re.compile(str(value))
+            except re.error as err:
+                raise ConfigError(f"[components.{name}] {setting}: invalid regular expression: {err}") from err
         if not setting.endswith("_path"):
             continue
         schema, checker = schema_for(factory, setting), checker_for(factory, setting)

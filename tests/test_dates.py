@@ -26,7 +26,6 @@ from pipeline.components.extensions import DATES_KEY
 
 REPO = Path(__file__).resolve().parents[1]
 SETTINGS = REPO / "configs" / "dates.yml"
-D = dt.date
 
 
 # --------------------------------------------------------------------------- normaliser
@@ -34,44 +33,44 @@ D = dt.date
     "text, anchor, tense, value, granularity",
     [
         # day
-        ("3 March", D(2023, 7, 1), "past", "2023-03-03", "day"),
-        ("July 4th, 2019", D(2023, 7, 1), "", "2019-07-04", "day"),
+        ("3 March", dt.date(2023, 7, 1), "past", "2023-03-03", "day"),
+        ("July 4th, 2019", dt.date(2023, 7, 1), "", "2019-07-04", "day"),
         ("Thursday, 9 May 2024", None, "", "2024-05-09", "day"),
-        ("Dec. 30", D(2024, 1, 3), "past", "2023-12-30", "day"),
-        ("yesterday", D(2023, 3, 1), "past", "2023-02-28", "day"),
-        ("tomorrow", D(2023, 12, 31), "future", "2024-01-01", "day"),
-        ("Tuesday evening", D(2023, 5, 18), "past", "2023-05-16", "day"),
-        ("Christmas", D(2023, 11, 2), "future", "2023-12-25", "day"),
+        ("Dec. 30", dt.date(2024, 1, 3), "past", "2023-12-30", "day"),
+        ("yesterday", dt.date(2023, 3, 1), "past", "2023-02-28", "day"),
+        ("tomorrow", dt.date(2023, 12, 31), "future", "2024-01-01", "day"),
+        ("Tuesday evening", dt.date(2023, 5, 18), "past", "2023-05-16", "day"),
+        ("Christmas", dt.date(2023, 11, 2), "future", "2023-12-25", "day"),
         # week
-        ("next week", D(2023, 5, 18), "future", "2023-W21", "week"),
-        ("this week", D(2023, 5, 18), "present", "2023-W20", "week"),
+        ("next week", dt.date(2023, 5, 18), "future", "2023-W21", "week"),
+        ("this week", dt.date(2023, 5, 18), "present", "2023-W20", "week"),
         # month
-        ("March 2021", D(2023, 7, 1), "", "2021-03", "month"),
-        ("next month", D(2023, 12, 12), "future", "2024-01", "month"),
-        ("two months ago", D(2023, 1, 20), "past", "2022-11", "month"),
-        ("October of last year", D(2023, 1, 20), "past", "2022-10", "month"),
+        ("March 2021", dt.date(2023, 7, 1), "", "2021-03", "month"),
+        ("next month", dt.date(2023, 12, 12), "future", "2024-01", "month"),
+        ("two months ago", dt.date(2023, 1, 20), "past", "2022-11", "month"),
+        ("October of last year", dt.date(2023, 1, 20), "past", "2022-10", "month"),
         # season
-        ("last summer", D(2023, 1, 20), "past", "2022-SU", "season"),
-        ("the autumn", D(2023, 7, 20), "future", "2023-FA", "season"),
+        ("last summer", dt.date(2023, 1, 20), "past", "2022-SU", "season"),
+        ("the autumn", dt.date(2023, 7, 20), "future", "2023-FA", "season"),
         # quarter / half
-        ("the third quarter of 2021", D(2023, 1, 20), "", "2021-Q3", "quarter"),
+        ("the third quarter of 2021", dt.date(2023, 1, 20), "", "2021-Q3", "quarter"),
         ("Q1 2024", None, "", "2024-Q1", "quarter"),
-        ("the second half of the year", D(2023, 1, 20), "future", "2023-H2", "half"),
-        ("the first half of next year", D(2023, 9, 20), "future", "2024-H1", "half"),
+        ("the second half of the year", dt.date(2023, 1, 20), "future", "2023-H2", "half"),
+        ("the first half of next year", dt.date(2023, 9, 20), "future", "2024-H1", "half"),
         # year
-        ("1991", D(2023, 1, 20), "", "1991", "year"),
-        ("last year", D(2023, 1, 1), "past", "2022", "year"),
-        ("nearly two years ago", D(2023, 1, 1), "past", "2021", "year"),
+        ("1991", dt.date(2023, 1, 20), "", "1991", "year"),
+        ("last year", dt.date(2023, 1, 1), "past", "2022", "year"),
+        ("nearly two years ago", dt.date(2023, 1, 1), "past", "2021", "year"),
         ("in 2016", None, "", "2016", "year"),
         # decade
-        ("the 1970s", D(2023, 1, 1), "", "197", "decade"),
-        ("the ’60s", D(2023, 1, 1), "", "196", "decade"),
+        ("the 1970s", dt.date(2023, 1, 1), "", "197", "decade"),
+        ("the ’60s", dt.date(2023, 1, 1), "", "196", "decade"),
         # vague
-        ("the coming weeks", D(2023, 1, 1), "future", "FUTURE_REF", "vague"),
-        ("the next few days", D(2023, 1, 1), "future", "FUTURE_REF", "vague"),
-        ("recent weeks", D(2023, 1, 1), "past", "PAST_REF", "vague"),
-        ("the recent past", D(2023, 1, 1), "past", "PAST_REF", "vague"),
-        ("the future", D(2023, 1, 1), "", "FUTURE_REF", "vague"),
+        ("the coming weeks", dt.date(2023, 1, 1), "future", "FUTURE_REF", "vague"),
+        ("the next few days", dt.date(2023, 1, 1), "future", "FUTURE_REF", "vague"),
+        ("recent weeks", dt.date(2023, 1, 1), "past", "PAST_REF", "vague"),
+        ("the recent past", dt.date(2023, 1, 1), "past", "PAST_REF", "vague"),
+        ("the future", dt.date(2023, 1, 1), "", "FUTURE_REF", "vague"),
     ],
 )
 def test_dates_granularity(text, anchor, tense, value, granularity):
@@ -82,18 +81,18 @@ def test_dates_granularity(text, anchor, tense, value, granularity):
 @pytest.mark.parametrize(
     "text, anchor, value, mod",
     [
-        ("early 2019", D(2023, 1, 1), "2019", "START"),
-        ("the beginning of August", D(2023, 9, 1), "2023-08", "START"),
-        ("mid-June", D(2023, 9, 1), "2023-06", "MID"),
-        ("the middle of next year", D(2023, 9, 1), "2024", "MID"),
-        ("late 2021", D(2023, 9, 1), "2021", "END"),
-        ("late in 2017", D(2023, 9, 1), "2017", "END"),
-        ("the end of this month", D(2023, 9, 1), "2023-09", "END"),
-        ("the end of the year", D(2023, 9, 1), "2023", "END"),
-        ("the end July", D(2023, 9, 1), "2023-07", "END"),  # "of" left out
-        ("early this spring", D(2023, 4, 1), "2023-SP", "START"),
-        ("the weekend", D(2023, 9, 4), "2023-W35", "END"),
-        ("earlier this week", D(2023, 9, 7), "2023-W36", ""),
+        ("early 2019", dt.date(2023, 1, 1), "2019", "START"),
+        ("the beginning of August", dt.date(2023, 9, 1), "2023-08", "START"),
+        ("mid-June", dt.date(2023, 9, 1), "2023-06", "MID"),
+        ("the middle of next year", dt.date(2023, 9, 1), "2024", "MID"),
+        ("late 2021", dt.date(2023, 9, 1), "2021", "END"),
+        ("late in 2017", dt.date(2023, 9, 1), "2017", "END"),
+        ("the end of this month", dt.date(2023, 9, 1), "2023-09", "END"),
+        ("the end of the year", dt.date(2023, 9, 1), "2023", "END"),
+        ("the end July", dt.date(2023, 9, 1), "2023-07", "END"),  # "of" left out
+        ("early this spring", dt.date(2023, 4, 1), "2023-SP", "START"),
+        ("the weekend", dt.date(2023, 9, 4), "2023-W35", "END"),
+        ("earlier this week", dt.date(2023, 9, 7), "2023-W36", ""),
     ],
 )
 def test_dates_mod(text, anchor, value, mod):
@@ -105,30 +104,30 @@ def test_dates_mod(text, anchor, value, mod):
     "text, anchor, tense, value",
     [
         # a bare month goes to the nearest instance in the tense's direction
-        ("in May", D(2023, 12, 10), "past", "2023-05"),
-        ("in May", D(2023, 12, 10), "future", "2024-05"),
-        ("in May", D(2023, 12, 10), "present", "2024-05"),  # nearest either way
-        ("in November", D(2024, 1, 5), "past", "2023-11"),
-        ("December", D(2023, 12, 10), "past", "2023-12"),
-        ("December", D(2023, 12, 10), "future", "2023-12"),
+        ("in May", dt.date(2023, 12, 10), "past", "2023-05"),
+        ("in May", dt.date(2023, 12, 10), "future", "2024-05"),
+        ("in May", dt.date(2023, 12, 10), "present", "2024-05"),  # nearest either way
+        ("in November", dt.date(2024, 1, 5), "past", "2023-11"),
+        ("December", dt.date(2023, 12, 10), "past", "2023-12"),
+        ("December", dt.date(2023, 12, 10), "future", "2023-12"),
         # day and month without a year
-        ("11 January", D(2024, 1, 5), "future", "2024-01-11"),
-        ("11 January", D(2024, 1, 5), "past", "2023-01-11"),
-        ("December 28", D(2024, 1, 5), "past", "2023-12-28"),
+        ("11 January", dt.date(2024, 1, 5), "future", "2024-01-11"),
+        ("11 January", dt.date(2024, 1, 5), "past", "2023-01-11"),
+        ("December 28", dt.date(2024, 1, 5), "past", "2023-12-28"),
         # weekdays: the nearest one in the tense's direction; the anchor's own
         # weekday is the anchor itself
-        ("on Friday", D(2023, 6, 14), "past", "2023-06-09"),
-        ("on Friday", D(2023, 6, 14), "future", "2023-06-16"),
-        ("Wednesday", D(2023, 6, 14), "past", "2023-06-14"),
-        ("Monday", D(2023, 6, 14), "present", "2023-06-12"),
-        ("last Friday", D(2023, 6, 16), "past", "2023-06-09"),
-        ("next Monday", D(2023, 6, 12), "future", "2023-06-19"),
+        ("on Friday", dt.date(2023, 6, 14), "past", "2023-06-09"),
+        ("on Friday", dt.date(2023, 6, 14), "future", "2023-06-16"),
+        ("Wednesday", dt.date(2023, 6, 14), "past", "2023-06-14"),
+        ("Monday", dt.date(2023, 6, 14), "present", "2023-06-12"),
+        ("last Friday", dt.date(2023, 6, 16), "past", "2023-06-09"),
+        ("next Monday", dt.date(2023, 6, 12), "future", "2023-06-19"),
         # seasons
-        ("winter", D(2021, 12, 20), "present", "2021-WI"),
-        ("winter", D(2022, 1, 20), "present", "2021-WI"),
-        ("the spring", D(2022, 10, 1), "future", "2023-SP"),
-        ("the spring", D(2022, 10, 1), "past", "2022-SP"),
-        ("last winter", D(2022, 10, 1), "past", "2021-WI"),
+        ("winter", dt.date(2021, 12, 20), "present", "2021-WI"),
+        ("winter", dt.date(2022, 1, 20), "present", "2021-WI"),
+        ("the spring", dt.date(2022, 10, 1), "future", "2023-SP"),
+        ("the spring", dt.date(2022, 10, 1), "past", "2022-SP"),
+        ("last winter", dt.date(2022, 10, 1), "past", "2021-WI"),
     ],
 )
 def test_dates_tense_direction(text, anchor, tense, value):
@@ -138,15 +137,15 @@ def test_dates_tense_direction(text, anchor, tense, value):
 @pytest.mark.parametrize(
     "text, anchor, tense, value, start, end",
     [
-        ("last week", D(2021, 1, 2), "past", "2020-W52", "2020-12-21", "2020-12-27"),
-        ("this week", D(2021, 1, 2), "past", "2020-W53", "2020-12-28", "2021-01-03"),
-        ("this week", D(2020, 12, 31), "present", "2020-W53", "2020-12-28", "2021-01-03"),
-        ("next week", D(2020, 12, 31), "future", "2021-W01", "2021-01-04", "2021-01-10"),
-        ("last week", D(2019, 1, 3), "past", "2018-W52", "2018-12-24", "2018-12-30"),
-        ("this week", D(2019, 12, 30), "present", "2020-W01", "2019-12-30", "2020-01-05"),
-        ("next week", D(2026, 12, 22), "future", "2026-W53", "2026-12-28", "2027-01-03"),
-        ("a week ago", D(2016, 1, 8), "past", "2015-W53", "2015-12-28", "2016-01-03"),
-        ("the weekend", D(2027, 1, 4), "past", "2026-W53", "2026-12-28", "2027-01-03"),
+        ("last week", dt.date(2021, 1, 2), "past", "2020-W52", "2020-12-21", "2020-12-27"),
+        ("this week", dt.date(2021, 1, 2), "past", "2020-W53", "2020-12-28", "2021-01-03"),
+        ("this week", dt.date(2020, 12, 31), "present", "2020-W53", "2020-12-28", "2021-01-03"),
+        ("next week", dt.date(2020, 12, 31), "future", "2021-W01", "2021-01-04", "2021-01-10"),
+        ("last week", dt.date(2019, 1, 3), "past", "2018-W52", "2018-12-24", "2018-12-30"),
+        ("this week", dt.date(2019, 12, 30), "present", "2020-W01", "2019-12-30", "2020-01-05"),
+        ("next week", dt.date(2026, 12, 22), "future", "2026-W53", "2026-12-28", "2027-01-03"),
+        ("a week ago", dt.date(2016, 1, 8), "past", "2015-W53", "2015-12-28", "2016-01-03"),
+        ("the weekend", dt.date(2027, 1, 4), "past", "2026-W53", "2026-12-28", "2027-01-03"),
     ],
 )
 def test_dates_iso_weeks_at_year_boundaries(text, anchor, tense, value, start, end):
@@ -155,7 +154,7 @@ def test_dates_iso_weeks_at_year_boundaries(text, anchor, tense, value, start, e
 
 
 def test_dates_sunday_starts_the_coming_week():
-    sunday = D(2023, 10, 15)
+    sunday = dt.date(2023, 10, 15)
     assert normalise("this week", sunday, "future").value == "2023-W42"
     assert normalise("this week", sunday, "past").value == "2023-W41"
     assert normalise("last week", sunday, "past").value == "2023-W41"
@@ -164,11 +163,11 @@ def test_dates_sunday_starts_the_coming_week():
 @pytest.mark.parametrize(
     "text, anchor, tense, value",
     [
-        ("29 February", D(2023, 6, 1), "past", "2020-02-29"),
-        ("29 February", D(2023, 6, 1), "future", "2024-02-29"),
+        ("29 February", dt.date(2023, 6, 1), "past", "2020-02-29"),
+        ("29 February", dt.date(2023, 6, 1), "future", "2024-02-29"),
         ("February 29, 2024", None, "", "2024-02-29"),
-        ("the end of February", D(2024, 3, 10), "past", "2024-02"),
-        ("a year ago", D(2024, 2, 29), "past", "2023"),
+        ("the end of February", dt.date(2024, 3, 10), "past", "2024-02"),
+        ("a year ago", dt.date(2024, 2, 29), "past", "2023"),
     ],
 )
 def test_dates_leap_days(text, anchor, tense, value):
@@ -178,7 +177,7 @@ def test_dates_leap_days(text, anchor, tense, value):
 def test_dates_leap_day_ranges():
     assert normalise("February 2024", None).range_end == "2024-02-29"
     assert normalise("February 2023", None).range_end == "2023-02-28"
-    winter = normalise("this winter", D(2023, 12, 5), "present")
+    winter = normalise("this winter", dt.date(2023, 12, 5), "present")
     assert (winter.range_start, winter.range_end) == ("2023-12-01", "2024-02-29")
 
 
@@ -213,39 +212,39 @@ def test_dates_no_anchor_leaves_relative_unresolved(text, value, granularity):
      "decades", "the years", "another three years", "the past five years", "10:30 pm", "seconds"],
 )
 def test_dates_rejects_non_dates(text):
-    assert normalise(text, D(2023, 1, 1), "") == NOT_A_DATE
+    assert normalise(text, dt.date(2023, 1, 1), "") == NOT_A_DATE
 
 
 def test_dates_today_is_present_ref_in_present_tense():
-    assert normalise("today", D(2023, 4, 4), "present").value == "PRESENT_REF"
-    assert normalise("today", D(2023, 4, 4), "past").value == "2023-04-04"
+    assert normalise("today", dt.date(2023, 4, 4), "present").value == "PRESENT_REF"
+    assert normalise("today", dt.date(2023, 4, 4), "past").value == "2023-04-04"
 
 
 def test_dates_every_resolved_value_has_a_range():
     for text in ["mid-2020", "the 2010s", "Q4 2019", "the second half of 2019", "the summer of 2019", "summer",
                  "last month", "11 May 2020"]:
-        result = normalise(text, D(2021, 3, 3), "past")
+        result = normalise(text, dt.date(2021, 3, 3), "past")
         assert result.value and result.range_start <= result.range_end, text
 
 
 def test_dates_choose_ties_go_to_the_past():
-    anchor = D(2023, 6, 14)  # a Wednesday: Sunday is 3 days back and 4 ahead
-    picked = choose([day_value(D(2023, 6, 11)), day_value(D(2023, 6, 18))], anchor, "")
+    anchor = dt.date(2023, 6, 14)  # a Wednesday: Sunday is 3 days back and 4 ahead
+    picked = choose([day_value(dt.date(2023, 6, 11)), day_value(dt.date(2023, 6, 18))], anchor, "")
     assert picked.value == "2023-06-11"
-    assert week_value(D(2023, 1, 1)).value == "2022-W52"
+    assert week_value(dt.date(2023, 1, 1)).value == "2022-W52"
     assert season_value(2023, "WI", {"WI": (12, 2)}).range_end == "2024-02-29"
 
 
 def test_dates_normaliser_caches_results():
     normaliser = DateNormaliser(DateLexicon.from_path(SETTINGS))
-    first = normaliser.normalise("last week", D(2023, 1, 5), "past")
-    second = normaliser.normalise("last week", D(2023, 1, 5), "past")
+    first = normaliser.normalise("last week", dt.date(2023, 1, 5), "past")
+    second = normaliser.normalise("last week", dt.date(2023, 1, 5), "past")
     assert first is second
     assert normaliser.normalise.cache_info().hits == 1
 
 
 def test_dates_parse_anchor():
-    assert parse_anchor("2022-12-03") == D(2022, 12, 3)
+    assert parse_anchor("2022-12-03") == dt.date(2022, 12, 3)
     assert parse_anchor("") is None
     assert parse_anchor("not a date") is None
 
@@ -273,7 +272,7 @@ def test_dates_parse_anchor():
     ("30 November 2021", "day_month_year"),
 ])
 def test_dates_rules_name_the_rule_that_decided(text, rule):
-    result = normalise(text, D(2022, 6, 15), "past")
+    result = normalise(text, dt.date(2022, 6, 15), "past")
     assert result.is_date and result.rule == rule
 
 
@@ -289,8 +288,8 @@ def test_dates_rules_are_listed_once_in_order():
 
 
 def test_dates_rules_no_date_has_no_rule():
-    assert normalise("a 12-year-old boy", D(2022, 6, 15), "past") == NOT_A_DATE
-    assert normalise("a 12-year-old boy", D(2022, 6, 15), "past").rule == ""
+    assert normalise("a 12-year-old boy", dt.date(2022, 6, 15), "past") == NOT_A_DATE
+    assert normalise("a 12-year-old boy", dt.date(2022, 6, 15), "past").rule == ""
 
 
 # --------------------------------------------------------------------------- component

@@ -106,3 +106,13 @@ def test_lexicon_unknown_key_in_a_stage_file_stops_run(tmp_path, factory, settin
     lexicon.write_text(lexicon.read_text(encoding="utf-8") + "\nnot_a_setting: 1\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=f"{file_name}.*not_a_setting"):
         check_config(config)
+
+
+def test_lexicon_bad_pattern_setting_stops_run(tmp_path):
+    config = frozen_config(tmp_path)
+    text = config.read_text(encoding="utf-8")
+    lines = [line if not line.startswith("dateline_pattern") else 'dateline_pattern = "^([A-Z"'
+             for line in text.splitlines()]
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="parley_paragraphs.*dateline_pattern"):
+        check_config(config)
