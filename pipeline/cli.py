@@ -86,14 +86,19 @@ def evaluate(corpus: CorpusArg, out: OutArg = Path("outputs")) -> None:
 @app.command()
 def report(
     out: OutArg = Path("outputs"),
-    corpus: Annotated[Path, typer.Option("--corpus", help="Corpus folder, for the article texts.")] = Path("raw"),
+    corpus: Annotated[Path, typer.Option("--corpus", help="Corpus folder, for article texts the output folder lacks (default: the one `run` recorded in --out).")] = None,
     screenshot: Annotated[bool, typer.Option("--screenshot", help="Also save --out/report.png (needs Chromium).")] = False,
 ) -> None:
-    """Write --out/report.html: stance map, actors, evaluation and annotated articles."""
-    from pipeline.report import SCREENSHOT_FILE, BrowserError, ReportError, screenshot as take_screenshot, write_report
+    """Write --out/report.html: stance map, actors, evaluation, annotated articles, table downloads.
+
+    Exits 1 (the page is still written) when some analysed article's text cannot be found.
+    """
+    from pipeline.report import (SCREENSHOT_FILE, BrowserError, ReportError, load_report_data,
+                                 screenshot as take_screenshot, write_report)
 
     try:
-        path = write_report(out, corpus)
+        data = load_report_data(out, corpus)
+        path = write_report(out, data=data)
     except ReportError as err:
         _fail(str(err))
     typer.echo(f"report in {path}")
@@ -103,6 +108,10 @@ def report(
         except BrowserError as err:
             _fail(str(err))
         typer.echo(f"screenshot in {png}")
+    if data.missing_texts:
+        typer.echo(f"parley: warning: the texts of {len(data.missing_texts)} analysed article(s) were not found "
+                   f"(first: {data.missing_texts[0]}); give --corpus DIR to show them", err=True)
+        raise typer.Exit(1)
 
 
 @app.command()

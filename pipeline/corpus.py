@@ -532,13 +532,24 @@ def load_article(corpus_dir: Path, row: ManifestRow, settings: CorpusSettings) -
         return _failed(article, str(err))
     except Exception as err:  # noqa: BLE001  (an unforeseen failure stays with this article)
         return _failed(article, f"cannot read: {type(err).__name__}: {err}")
+    return _clean(article, text, settings, page_date)
+
+
+def text_article(text: str, settings: CorpusSettings, doc_id: str = "text", title: str = "",
+                 published: str = "") -> Article:
+    """An article from a text in memory, cleaned and anchored as a ``.txt`` file would be."""
+    return _clean(Article(doc_id=doc_id, file="", title=title, published=published), text, settings)
+
+
+def _clean(article: Article, text: str, settings: CorpusSettings, page_date: str = "") -> Article:
+    """Blank the boilerplate of an article's text and find its anchor."""
     article.text = text
     try:
-        article.boilerplate = boilerplate_spans(text, settings, row.title)
+        article.boilerplate = boilerplate_spans(text, settings, article.title)
         article.body = blank_spans(text, article.boilerplate)
         if not article.body.strip():
             return _failed(article, "no article text left after removing boilerplate")
-        article.anchor, article.anchor_source = find_anchor(row.published, article.body, settings, page_date)
+        article.anchor, article.anchor_source = find_anchor(article.published, article.body, settings, page_date)
     except Exception as err:  # noqa: BLE001  (an unforeseen failure stays with this article)
         return _failed(article, f"cleaning failed: {type(err).__name__}: {err}")
     return article

@@ -4,7 +4,13 @@
 corpus folder, which the tables' offsets index); it never re-runs the NLP. The page is
 self-contained: inline CSS, a few lines of inline script, no fonts, images or scripts
 from elsewhere, so it opens offline. The stance map is an HTML table styled with CSS;
-the articles are rendered with displaCy's span visualiser (``manual=True``).
+the articles are rendered with displaCy's span visualiser (``manual=True``), each
+label reserving its own width so that labels of overlapping or neighbouring spans
+never collide.
+
+The article texts come from the output folder's ``texts`` table (the analysed text,
+which the offsets index), else from the corpus folder: the one given, else the one
+``run`` recorded in ``run.json``.
 
 ``open_in_browser`` and ``screenshot`` drive a headless Chromium over the written page,
 for the ``--screenshot`` option and the tests.
@@ -30,11 +36,13 @@ from spacy import displacy
 
 from pipeline.actors_table import COLUMNS as ACTOR_COLUMNS
 from pipeline.actors_table import UNKNOWN, build_actors_table, window_label
-from pipeline.corpus import Article, CorpusError, iter_articles
-from pipeline.evaluate import PARTS, STANCES, OutputsError, read_table
-from pipeline.schema import TABLE_NAMES, empty_table
+from pipeline.corpus import CorpusError, iter_articles
+from pipeline.runlog import read_run_record
+from pipeline.schema import PARTS, STANCES, TABLE_NAMES, OutputsError, empty_table, read_table
 
 REPORT_FILE = "report.html"
+# The files of an output folder offered for download, in this order.
+DOWNLOADS = (*TABLE_NAMES, "actors", "statements", "network", "problems", "eval", "eval_errors")
 SCREENSHOT_FILE = "report.png"
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
@@ -68,9 +76,12 @@ class ReportData:
 
     tables: dict[str, pd.DataFrame]
     actors: pd.DataFrame
-    articles: dict[str, Article] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # doc_id → the text the offsets index
+    titles: dict[str, str] = field(default_factory=dict)
     evaluation: Optional[dict] = None
     notes: list[str] = field(default_factory=list)
+    missing_texts: list[str] = field(default_factory=list)  # analysed articles whose text was not found
+    files: list[Path] = field(default_factory=list)  # the table files offered for download
 
 
 # ----------------------------------------------------------------------------- reading
@@ -80,11 +91,14 @@ def load_report_data(out_dir: Path, corpus_dir: Optional[Path] = None) -> Report
     """Read the tables, the actors table, eval.json and the article texts.
 
     A missing table reads as empty and a missing corpus or eval.json leaves its
-    section out; each such gap becomes a note shown on the page.
+    section out; each such gap becomes a note shown on the page. Article texts come
+    from the ``texts`` table, else from the corpus folder (``corpus_dir``, else the
+    one recorded by ``run``); analysed articles still without a text are listed in
+    ``missing_texts``.
 
     Args:
         out_dir: the folder holding the pipeline's output tables.
-        corpus_dir: the corpus folder the tables were made from (for article texts).
+        corpus_dir: the corpus folder the tables were made from; None: the recorded one.
     Returns:
         The report's data.
     Raises:
@@ -103,14 +117,26 @@ def load_report_data(out_dir: Path, corpus_dir: Optional[Path] = None) -> Report
             tables[name] = empty_table(name)
     actors = read_actors(out_dir, tables["stances"], tables["documents"])
 
-    articles: dict[str, Article] = {}
-    if corpus_dir is not None:
-        try:
-            articles = {article.doc_id: article for article in iter_articles(Path(corpus_dir))}
-        except CorpusError as err:
-            notes.append(f"article texts unavailable: {err}")
-    else:
-        notes.append("no corpus folder given: article texts are not shown")
+    documents = tables["documents"]
+    texts = {_text(d): _text(t) for d, t in zip(tables["texts"]["doc_id"], tables["texts"]["text"])}
+    titles = {_text(d): _text(t) for d, t in zip(documents["doc_id"], documents["title"]) if _text(t)}
+    analysed = [_text(d) for d, s in zip(documents["doc_id"], documents["status"]) if _text(s) == "ok"]
+    if any(doc_id not in texts for doc_id in analysed):
+        corpus_dir = corpus_dir or read_run_record(out_dir).get("corpus")
+        if corpus_dir is None:
+            notes.append("no texts table and no corpus folder given or recorded by the run: "
+                         "article texts are not shown")
+        else:
+            try:
+                for article in iter_articles(Path(corpus_dir)):
+                    texts.setdefault(article.doc_id, article.text)
+                    titles.setdefault(article.doc_id, article.title)
+            except CorpusError as err:
+                notes.append(f"article texts unavailable: {err}")
+    missing = [doc_id for doc_id in analysed if not texts.get(doc_id)]
+    if missing:
+        notes.append(f"the texts of {_plural(len(missing), 'analysed article')} were not found "
+                     f"(first: {missing[0]}): they are shown without their annotations")
 
     evaluation = None
     eval_path = out_dir / "eval.json"
@@ -119,7 +145,10 @@ def load_report_data(out_dir: Path, corpus_dir: Optional[Path] = None) -> Report
             evaluation = json.loads(eval_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as err:
             notes.append(f"{eval_path.name} unreadable: {err}")
-    return ReportData(tables=tables, actors=actors, articles=articles, evaluation=evaluation, notes=notes)
+    files = [out_dir / f"{name}{suffix}" for name in DOWNLOADS for suffix in (".csv", ".parquet", ".graphml", ".json")
+             if (out_dir / f"{name}{suffix}").is_file()]
+    return ReportData(tables=tables, actors=actors, texts=texts, titles=titles, evaluation=evaluation, notes=notes,
+                      missing_texts=missing, files=files)
 
 
 def read_actors(out_dir: Path, stances: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
@@ -204,20 +233,26 @@ def statements(data: ReportData) -> pd.DataFrame:
         ids = [q for q in _text(s["quote_ids"]).split(";") if q] or [""]
         for quote_id in ids:
             q = by_quote.get((doc_id, quote_id), {})
-            article = data.articles.get(doc_id)
+            # A row shows its own statement's stance and cues only, never the actor's
+            # summary (whose evidence comes from the actor's other statements).
             rows.append({
                 "actor": _text(s.get("actor_id")) or _text(s["actor"]), "name": _text(s["actor"]),
                 "actor_kind": _text(s["actor_kind"]), "doc_id": doc_id,
-                "date": dates.get(doc_id, ""), "title": article.title if article else "",
+                "date": dates.get(doc_id, ""), "title": data.titles.get(doc_id, ""),
                 "quote_id": quote_id, "text": _text(q.get("text")),
-                "stance": _text(q.get("stance")) or _text(s["stance"]), "cue": _text(q.get("cue")),
-                "evidence": _text(q.get("stance_evidence")) or _text(s["evidence"]),
+                "stance": _text(q.get("stance")), "cue": _text(q.get("cue")),
+                "evidence": _text(q.get("stance_evidence")),
                 "start_char": _int(q.get("start_char"), -1),
             })
     columns = ["actor", "name", "actor_kind", "doc_id", "date", "title", "quote_id", "text", "stance", "cue",
                "evidence", "start_char"]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values(["actor", "date", "doc_id", "start_char"], kind="stable").reset_index(drop=True)
+
+
+def cue_tags(evidence: str) -> list[str]:
+    """The cue words of a statement's evidence, split on every separator (";" and "|")."""
+    return [tag.strip() for tag in re.split(r"[;|]", evidence) if tag.strip()]
 
 
 def _window_kind(actors: pd.DataFrame) -> str:
@@ -227,6 +262,41 @@ def _window_kind(actors: pd.DataFrame) -> str:
 
 def _window_order(label: str) -> tuple:
     return (label == UNKNOWN, label)
+
+
+def continuous_windows(labels: Iterable[str], kind: str) -> list[str]:
+    """Every window from the first to the last label, those without articles included,
+    then ``unknown`` (undated articles) when present; ``article`` windows as given."""
+    labels = set(labels)
+    dated = sorted(label for label in labels if label != UNKNOWN)
+    if kind not in ("month", "quarter", "year", "week") or not dated:
+        return sorted(labels, key=_window_order)
+    periods = [_period(label, kind) for label in dated]
+    if any(period is None for period in periods):  # a label of another kind: keep what is there
+        return sorted(labels, key=_window_order)
+    every = pd.period_range(min(periods), max(periods), freq=periods[0].freq)
+    return [_period_label(period, kind) for period in every] + ([UNKNOWN] if UNKNOWN in labels else [])
+
+
+def _period(label: str, kind: str) -> Optional[pd.Period]:
+    """A window label ("2023-05", "2023-Q2", "2023", "2023-W19") as a pandas Period."""
+    try:
+        if kind == "week":
+            year, week = label.split("-W")
+            return pd.Period(dt.date.fromisocalendar(int(year), int(week), 1), freq="W-SUN")
+        freq = {"month": "M", "quarter": "Q", "year": "Y"}[kind]
+        return pd.Period(label.replace("-Q", "Q"), freq=freq)
+    except (ValueError, KeyError):
+        return None
+
+
+def _period_label(period: pd.Period, kind: str) -> str:
+    if kind == "week":
+        year, week, _ = period.start_time.date().isocalendar()
+        return f"{year}-W{week:02d}"
+    if kind == "quarter":
+        return f"{period.year}-Q{period.quarter}"
+    return str(period.year) if kind == "year" else f"{period.year}-{period.month:02d}"
 
 
 def _ordered_actors(actors: pd.DataFrame) -> list[dict]:
@@ -272,7 +342,7 @@ def _cell_title(actor: str, window: str, counts: dict, rows: list[dict]) -> str:
     for r in rows:
         where = " · ".join(x for x in (r["date"], r["title"] or r["doc_id"]) if x)
         quote = f"“{r['text']}”" if r["text"] else "(no quote text)"
-        cue = f" [{r['evidence']}]" if r["evidence"] else ""
+        cue = f" [{'; '.join(cue_tags(r['evidence']))}]" if r["evidence"] else ""
         lines.append(f"• {r['stance']}: {quote}{cue} — {where}")
     return "\n".join(lines)
 
@@ -290,7 +360,7 @@ def render_stance_map(data: ReportData, actor_ids: dict[str, str], said: pd.Data
         return '<p class="empty" id="stance-map">No statements with a resolved speaker in these tables.</p>'
     kind = _window_kind(actors)
     cells = actors[actors["window_kind"].astype(str) != "all"]
-    windows = sorted({_text(w) for w in cells["window"]}, key=_window_order)
+    windows = continuous_windows({_text(w) for w in cells["window"]}, kind)
     by_cell = {(_text(r["actor"]), _text(r["window"])): r for r in cells.to_dict("records")}
 
     documents = data.tables["documents"]
@@ -302,7 +372,10 @@ def render_stance_map(data: ReportData, actor_ids: dict[str, str], said: pd.Data
     for r in said.to_dict("records"):
         said_rows.setdefault((r["actor"], doc_window.get(r["doc_id"], UNKNOWN)), []).append(r)
 
-    head = "".join(f'<th class="win" scope="col">{esc(w)}</th>' for w in windows)
+    with_articles = set(doc_window.values())
+    head = "".join(f'<th class="win" scope="col">{esc(w)}</th>' if w in with_articles or not doc_window else
+                   f'<th class="win quiet" scope="col" title="no articles in this {kind}">{esc(w)}</th>'
+                   for w in windows)
     out = [f'<div class="map-wrap"><table class="stance-map" id="stance-map">'
            f'<thead><tr><th class="actor-h" scope="col">actor</th>{head}'
            f'<th class="overall-h" scope="col">overall</th></tr></thead><tbody>']
@@ -369,7 +442,7 @@ def render_actors(data: ReportData, actor_ids: dict[str, str], said: pd.DataFram
             source = esc(r["title"] or r["doc_id"])
             if r["doc_id"] in doc_ids:
                 source = f'<a href="#{slug("doc", r["doc_id"])}">{source}</a>'
-            cues = "".join(f'<span class="tag">{esc(c.strip())}</span>' for c in r["evidence"].split(";") if c.strip())
+            cues = "".join(f'<span class="tag">{esc(tag)}</span>' for tag in cue_tags(r["evidence"]))
             verb = f'<span class="verb">{esc(r["cue"])}</span>' if r["cue"] else ""
             quote = f"“{esc(r['text'])}”" if r["text"] else '<span class="muted">(quote not found)</span>'
             lines.append(f'<tr><td class="date">{esc(r["date"])}</td><td>{stance_chip(r["stance"], r["stance"])}</td>'
@@ -520,12 +593,27 @@ def article_spans(text: str, entities: pd.DataFrame, quotes: pd.DataFrame, dates
     return {"text": text, "tokens": tokens, "spans": spans}, colors
 
 
+# displaCy's span-start template, with one addition: before the (absolutely placed)
+# label, the same label in flow, invisible and zero-high, so the token is at least as
+# wide as its label. displaCy stacks overlapping spans in separate rows, so with
+# every label inside its own token no label can run over a neighbour's.
+SPAN_START = """
+<span class="span-room" aria-hidden="true">{label}{kb_link}</span>
+<span class="span-bar" style="background: {bg}; top: {top_offset}px; height: 4px; border-top-left-radius: 3px; border-bottom-left-radius: 3px; left: -1px; width: calc(100% + 2px); position: absolute;">
+    <span class="span-label" style="background: {bg}; z-index: 10; color: #000; top: -0.5em; padding: 2px 3px; position: absolute; font-size: 0.6em; font-weight: bold; line-height: 1; border-radius: 3px">{label}{kb_link}</span>
+</span>
+"""
+
+
 def render_article_text(text: str, entities: pd.DataFrame, quotes: pd.DataFrame, dates: pd.DataFrame,
                         actor_ids: Optional[dict[str, str]] = None) -> str:
     """One article's text with its entities, quotes, speakers and dates, via displaCy."""
+    from spacy.displacy.templates import TPL_SPAN, TPL_SPAN_SLICE
+
     parsed, colors = article_spans(text, entities, quotes, dates, actor_ids)
+    template = {"span": TPL_SPAN, "slice": TPL_SPAN_SLICE, "start": SPAN_START}
     markup = displacy.render(parsed, style="span", manual=True, page=False, jupyter=False,
-                             options={"colors": colors})
+                             options={"colors": colors, "template": template})
     # displaCy writes each plain token followed by a space; line breaks become <br>.
     return re.sub(f"{PARAGRAPH}+ ", "<br>", markup)
 
@@ -540,8 +628,8 @@ def render_articles(data: ReportData, actor_ids: dict[str, str]) -> str:
     out = []
     for i, row in enumerate(documents.to_dict("records")):
         doc_id = _text(row["doc_id"])
-        article = data.articles.get(doc_id)
-        title = (article.title if article else "") or doc_id
+        text = data.texts.get(doc_id, "")
+        title = data.titles.get(doc_id) or doc_id
         status = _text(row["status"]) or "ok"
         counts = (f'{_int(row.get("n_quotes"))} quotes · {_int(row.get("n_entities"))} entities · '
                   f'{_int(row.get("n_dates"))} dates') if status == "ok" else "failed"
@@ -550,11 +638,12 @@ def render_articles(data: ReportData, actor_ids: dict[str, str]) -> str:
                    + (' <span class="failed">error</span>' if status != "ok" else ""))
         if status != "ok":
             body = f'<p class="error">{esc(row.get("error"))}</p>'
-        elif article is None or not article.text:
-            body = '<p class="empty">Article text unavailable (not in the corpus folder).</p>'
+        elif not text:
+            body = ('<p class="empty">Article text unavailable: no texts table in the output folder and the '
+                    'article is not in the corpus folder.</p>')
         else:
             parts = [grouped[name].get(doc_id, empty_table(name)) for name in ("entities", "quotes", "dates")]
-            body = f'<div class="article-text">{render_article_text(article.text, *parts, actor_ids=actor_ids)}</div>'
+            body = f'<div class="article-text">{render_article_text(text, *parts, actor_ids=actor_ids)}</div>'
         is_open = " open" if i == 0 else ""
         out.append(f'<details class="article" id="{slug("doc", doc_id)}"{is_open}><summary>{summary}</summary>'
                    f"{body}</details>")
@@ -639,7 +728,11 @@ details[open] > summary { border-bottom:1px solid var(--line); background:var(--
 .confusion th[scope=row] { text-align:left; }
 .article-text { padding:6px 16px 14px; font-family:Georgia,"Times New Roman",serif; font-size:15px; }
 .article-text .spans > span { font-weight:normal !important; }
-.article-text .spans span[style*="z-index: 10"] { white-space:nowrap; font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif; }
+.article-text .spans .span-label, .article-text .spans .span-room { white-space:nowrap; font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif; }
+.article-text .spans .span-room { display:block; height:0; overflow:hidden; visibility:hidden; font-size:0.6em; font-weight:bold; padding:0 4px 0 3px; line-height:0; }
+.stance-map thead th.quiet { color:#b0b7be; font-weight:400; }
+.downloads { display:flex; flex-wrap:wrap; gap:6px 14px; font-size:13px; }
+.downloads a { white-space:nowrap; }
 .article-text .spans a { color:#000 !important; }
 .error { color:#cf222e; padding:6px 14px; }
 .failed { background:#ffebe9; color:#cf222e; border-radius:10px; padding:1px 7px; font-size:12px; }
@@ -678,8 +771,25 @@ SCRIPT_HEAD = """
 """
 
 
-def build_report(data: ReportData, generated: Optional[str] = None) -> str:
-    """The whole page as one HTML string."""
+def render_downloads(files: list[Path], page_dir: Optional[Path]) -> str:
+    """A download link to each table file of the output folder, relative to the page."""
+    if not files:
+        return '<p class="empty">No table files in the output folder.</p>'
+    links = []
+    for path in files:
+        href = os.path.relpath(path, page_dir) if page_dir else path.name
+        href = "/".join(Path(href).parts)  # a URL path, whatever the platform
+        size = path.stat().st_size if path.is_file() else 0
+        links.append(f'<a href="{esc(href)}" download>{esc(path.name)}</a> <small class="muted">{_size(size)}</small>')
+    return '<div class="downloads" id="download-list">' + "".join(f"<span>{link}</span>" for link in links) + "</div>"
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(1, round(n / 1e3))} kB"
+
+
+def build_report(data: ReportData, generated: Optional[str] = None, page_dir: Optional[Path] = None) -> str:
+    """The whole page as one HTML string (``page_dir``: where it will be saved, for the download links)."""
     said = statements(data)
     ordered = _ordered_actors(data.actors)
     actor_ids = {_text(r["actor"]): f"actor-{i}" for i, r in enumerate(ordered)}
@@ -698,7 +808,7 @@ def build_report(data: ReportData, generated: Optional[str] = None) -> str:
 <body>
 <header class="top"><h1>Who said what about peace talks, and when</h1>
 <p>parley report · generated {esc(generated)} from the tables in the output folder</p></header>
-<nav><a href="#map">Stance map</a><a href="#actors">Actors</a><a href="#evaluation">Evaluation</a><a href="#articles">Articles</a></nav>
+<nav><a href="#map">Stance map</a><a href="#actors">Actors</a><a href="#evaluation">Evaluation</a><a href="#articles">Articles</a><a href="#downloads">Tables</a></nav>
 <main>
 {render_summary(data, len(ordered))}
 {notes_html}
@@ -717,30 +827,37 @@ def build_report(data: ReportData, generated: Optional[str] = None) -> str:
 <p class="hint">Each article as read, with what the pipeline found in it. Click a quote's speaker to see the actor.</p>
 {render_articles(data, actor_ids)}
 </section>
+<section id="downloads"><h2>The tables</h2>
+<p class="hint">Every table of the output folder, as CSV and Parquet; column meanings are in the project's
+docs/tables.md.</p>
+{render_downloads(data.files, page_dir)}
+</section>
 </main>
 </body>
 </html>
 """
 
 
-def write_report(out_dir: Path, corpus_dir: Optional[Path] = None, path: Optional[Path] = None) -> Path:
-    """Write the report of the tables in ``out_dir`` (texts from ``corpus_dir``).
+def write_report(out_dir: Path, corpus_dir: Optional[Path] = None, path: Optional[Path] = None,
+                 data: Optional[ReportData] = None) -> Path:
+    """Write the report of the tables in ``out_dir`` (texts as ``load_report_data`` finds them).
 
     Args:
         out_dir: the output folder holding the tables (and eval.json, if any).
-        corpus_dir: the corpus folder, for the article texts; None leaves them out.
+        corpus_dir: the corpus folder, for the article texts; None: the one ``run`` recorded.
         path: where to write the page; ``out_dir/report.html`` by default.
+        data: the report's data, when already loaded.
     Returns:
         The path of the written page.
     Raises:
         ReportError: ``out_dir`` is not a folder.
     """
-    data = load_report_data(out_dir, corpus_dir)
+    data = data or load_report_data(out_dir, corpus_dir)
     path = Path(path) if path else Path(out_dir) / REPORT_FILE
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(build_report(data))
+            handle.write(build_report(data, page_dir=path.parent))
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; a report is for sharing

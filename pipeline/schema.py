@@ -133,6 +133,11 @@ def table_columns(name: str, extra_columns: tuple[str, ...] = ()) -> dict[str, s
     return {**TABLE_COLUMNS[name], **{column: "string" for column in extra_columns}}
 
 
+def extra_columns(name: str, rows: list[dict]) -> tuple[str, ...]:
+    """The keys of ``rows`` beyond the table's columns (the manifest's own, in ``documents``), in order."""
+    return tuple(dict.fromkeys(key for row in rows for key in row if key not in TABLE_COLUMNS[name]))
+
+
 def empty_table(name: str, extra_columns: tuple[str, ...] = ()) -> pd.DataFrame:
     """An empty DataFrame with the table's columns and dtypes."""
     return to_table(name, [], extra_columns)
@@ -145,9 +150,27 @@ def to_table(name: str, rows: list[dict], extra_columns: tuple[str, ...] = ()) -
     return frame.astype(columns)
 
 
+# Tables a run makes besides the per-article ones: the corpus-level ``actors`` table
+# (``pipeline.actors_table``) and the manifest problems.
+RUN_TABLE_COLUMNS: dict[str, dict[str, str]] = {
+    "actors": {
+        "actor": "string", "names": "string", "actor_kind": "string", "window_kind": "string", "window": "string",
+        "n_statements": "Int64", "n_quotes": "Int64", "n_articles": "Int64", "n_support": "Int64",
+        "n_oppose": "Int64", "n_conditional": "Int64", "n_neutral": "Int64", "net_score": "float64",
+        "dominant_stance": "string", "first_published": "string", "last_published": "string",
+    },
+    "problems": {"where": "string", "severity": "string", "message": "string"},
+}
+ALL_TABLE_COLUMNS = {**TABLE_COLUMNS, **RUN_TABLE_COLUMNS, **EXPORT_COLUMNS}
+
+
 def read_table(out_dir: Path | str, name: str) -> pd.DataFrame:
-    """An output table from Parquet, or CSV when there is no Parquet file; OutputsError if neither."""
-    columns = TABLE_COLUMNS[name]
+    """An output table from Parquet, or CSV when there is no Parquet file; OutputsError if neither.
+
+    A CSV file is read as text and then typed, so a column of years stays text
+    ("2022", never 2022.0); columns beyond the schema's (the manifest's own) are text.
+    """
+    columns = ALL_TABLE_COLUMNS[name]
     parquet, csv_path = Path(out_dir) / f"{name}.parquet", Path(out_dir) / f"{name}.csv"
     if parquet.is_file():
         frame = pd.read_parquet(parquet)
@@ -162,4 +185,17 @@ def read_table(out_dir: Path | str, name: str) -> pd.DataFrame:
             frame[column] = frame[column].astype(dtype)
         except (TypeError, ValueError):
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(dtype)
-    return frame
+    extra = [column for column in frame.columns if column not in columns]
+    return frame[[*columns, *extra]].astype({column: "string" for column in extra})
+
+
+def read_tables(out_dir: Path | str) -> dict[str, pd.DataFrame]:
+    """Every table in an output folder, typed (see ``read_table``); OutputsError without ``documents``."""
+    tables = {"documents": read_table(out_dir, "documents")}
+    for name in ALL_TABLE_COLUMNS:
+        if name not in tables:
+            try:
+                tables[name] = read_table(out_dir, name)
+            except OutputsError:
+                continue
+    return tables

@@ -78,7 +78,7 @@ def _version(package: str) -> str:
 def article_key(corpus_dir: Path, row: ManifestRow, fingerprint: str) -> str:
     """The cache key of one manifest row: its file's content, its manifest fields, the config."""
     digest = hashlib.sha256()
-    for value in (fingerprint, row.doc_id, row.file, row.title, row.published, row.error):
+    for value in (fingerprint, *row.key_fields()):
         digest.update(value.encode("utf-8") + b"\0")
     if not row.error:
         try:

@@ -181,6 +181,5 @@ def failed_rows(rows: list[ManifestRow], error: str) -> TableRows:
     """``documents`` rows for a partition whose worker died or raised."""
     from pipeline.tables import document_row
 
-    documents = [document_row(Article(doc_id=row.doc_id, file=row.file, title=row.title, published=row.published,
-                                      status="error", error=f"{row.file}: {error}")) for row in rows]
+    documents = [document_row(Article.from_row(row, status="error", error=f"{row.file}: {error}")) for row in rows]
     return merge_rows(_only_documents(document) for document in documents)

@@ -8,8 +8,8 @@ them to an engine and stream what comes back into the table sink.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -17,6 +17,7 @@ from pipeline.actors_table import WINDOWS
 from pipeline.corpus import CorpusProblem, read_manifest
 from pipeline.errors import ConfigError
 from pipeline.nlp import DEFAULT_CONFIG, check_config
+from pipeline.progress import progress as show_progress
 from pipeline.runner.cache import CACHE_DIR, RowCache, article_key, config_fingerprint, run_signature
 from pipeline.runner.engines import ENGINES, default_workers
 from pipeline.runner.partition import BATCH_SIZE, Batch, Job
@@ -32,6 +33,13 @@ class RunResult:
     n_failed: int = 0
     n_cached: int = 0
     problems: list[CorpusProblem] = field(default_factory=list)
+
+    @cached_property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables written, typed (``pipeline.read_tables``), read on first use."""
+        from pipeline.schema import read_tables
+
+        return read_tables(self.out_dir)
 
     @property
     def exit_status(self) -> int:
@@ -101,8 +109,8 @@ def run(
     batches: list[Batch] = [(manifest_rows[start:start + batch_size], keys[start:start + batch_size])
                             for start in range(0, len(manifest_rows), batch_size)]
 
-    sink = TableSink(out_dir)
-    progress = _progress(len(manifest_rows), quiet)
+    sink = TableSink(out_dir, document_extras=tuple(manifest_rows[0].extra) if manifest_rows else ())
+    progress = show_progress(len(manifest_rows), quiet)
     try:
         outputs = ENGINES[engine](job, batches, workers=workers, scheduler=scheduler, parts_dir=sink.staging / "parts")
         for output in outputs:
@@ -120,18 +128,3 @@ def run(
     return RunResult(out_dir=out_dir, n_articles=len(manifest_rows), n_failed=sink.n_failed, n_cached=n_cached,
                      problems=problems)
 
-
-def _progress(total: int, quiet: bool) -> Callable[[int | None], None]:
-    if quiet:
-        return lambda count: None
-    from tqdm import tqdm
-
-    bar = tqdm(total=total, unit="article", desc="parley")
-
-    def update(count: int | None) -> None:
-        if count is None:
-            bar.close()
-        else:
-            bar.update(count)
-
-    return update

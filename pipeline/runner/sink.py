@@ -20,7 +20,8 @@ import pyarrow.parquet as pq
 
 from pipeline.actors_table import build_actors_table
 from pipeline.corpus import CorpusProblem
-from pipeline.schema import TABLE_NAMES, to_table
+from pipeline.exports import write_exports
+from pipeline.schema import TABLE_NAMES, extra_columns, to_table
 
 if TYPE_CHECKING:
     from pipeline.tables import TableRows
@@ -50,19 +51,20 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
             os.unlink(temporary)
 
 
-def arrow_schema(name: str) -> pa.Schema:
-    """The Parquet schema of a table (from ``pipeline.schema``)."""
-    return pa.Schema.from_pandas(to_table(name, []), preserve_index=False)
+def arrow_schema(name: str, extra: tuple[str, ...] = ()) -> pa.Schema:
+    """The Parquet schema of a table (from ``pipeline.schema``); ``extra``: the manifest's own columns."""
+    return pa.Schema.from_pandas(to_table(name, [], extra), preserve_index=False)
 
 
-def rows_to_arrow(name: str, rows: list[dict]) -> pa.Table:
+def rows_to_arrow(name: str, rows: list[dict], extra: tuple[str, ...] = ()) -> pa.Table:
     """A table's rows (dicts) as an Arrow table with the table's schema."""
-    return pa.Table.from_pandas(to_table(name, rows), schema=arrow_schema(name), preserve_index=False)
+    return pa.Table.from_pandas(to_table(name, rows, extra), schema=arrow_schema(name, extra), preserve_index=False)
 
 
 def write_parquet_part(path: Path, name: str, rows: list[dict]) -> None:
     """One table's rows as a Parquet file, written atomically (a retried task never leaves half a file)."""
-    atomic_write(path, lambda temporary: pq.write_table(rows_to_arrow(name, rows), temporary))
+    table = rows_to_arrow(name, rows, extra_columns(name, rows))
+    atomic_write(path, lambda temporary: pq.write_table(table, temporary))
 
 
 class TableSink:
@@ -73,14 +75,15 @@ class TableSink:
     chunks) and moves everything into the output folder.
     """
 
-    def __init__(self, out_dir: Path):
+    def __init__(self, out_dir: Path, document_extras: tuple[str, ...] = ()):
         self.out_dir = Path(out_dir)
+        self.extra = {"documents": tuple(document_extras)}  # the manifest's own columns
         self.staging = self.out_dir / STAGING_DIR
         recover_staging(self.out_dir)
         if self.staging.exists():
             shutil.rmtree(self.staging)
         self.staging.mkdir(parents=True)
-        self.writers = {name: pq.ParquetWriter(self.staging / f"{name}.parquet", arrow_schema(name))
+        self.writers = {name: pq.ParquetWriter(self.staging / f"{name}.parquet", arrow_schema(name, self.extra.get(name, ())))
                         for name in TABLE_NAMES}
         self.buffer: TableRows = {name: [] for name in TABLE_NAMES}
         self.n_failed = 0
@@ -97,7 +100,7 @@ class TableSink:
         """Append part files (one per table, e.g. written by Dask workers) in order."""
         self.flush()
         for name, path in paths.items():
-            table = pq.read_table(path, schema=arrow_schema(name))
+            table = pq.read_table(path, schema=arrow_schema(name, self.extra.get(name, ())))
             if name == "documents":
                 self.n_failed += sum(1 for status in table.column("status").to_pylist() if status != "ok")
             if table.num_rows:
@@ -106,7 +109,7 @@ class TableSink:
     def flush(self) -> None:
         for name in TABLE_NAMES:
             if self.buffer[name]:
-                self.writers[name].write_table(rows_to_arrow(name, self.buffer[name]))
+                self.writers[name].write_table(rows_to_arrow(name, self.buffer[name], self.extra.get(name, ())))
                 self.buffer[name] = []
 
     def commit(self, problems: list[CorpusProblem], signature: str = "", window: str = "month") -> None:
@@ -121,6 +124,7 @@ class TableSink:
         actors = build_actors_table(stances, documents, window)
         actors.to_parquet(self.staging / "actors.parquet", index=False)
         actors.to_csv(self.staging / "actors.csv", index=False)
+        write_exports(self.staging)
         pd.DataFrame([{"where": p.where, "severity": p.severity, "message": p.message} for p in problems],
                      columns=["where", "severity", "message"]).to_csv(self.staging / "problems.csv", index=False)
         (self.staging / SIGNATURE).write_text(signature)
