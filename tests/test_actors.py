@@ -286,3 +286,16 @@ def test_actors_component_round_trips_its_registry(nlp, tmp_path):
     before = component.registry.to_dict()
     component.from_disk(tmp_path / "actors")
     assert component.registry.to_dict() == before
+
+
+@pytest.mark.parametrize(
+    "headline, kept",
+    [
+        ("Kremlin Warns Against Hasty Deals, Cites Security Concerns", {"Kremlin"}),
+        ("Pentagon Weighs New Options For Ukraine", {"Pentagon", "Ukraine"}),
+    ],
+)
+def test_actors_title_case_headline_words_are_no_actors(run_doc, headline, kept):
+    doc = run_doc(f"{headline}\n\nOfficials said on Monday that nothing had been decided.")
+    headline_actors = {e.text for e in doc.ents if e.end_char <= len(headline) and e.label_ in ("PERSON", "ORG", "GPE")}
+    assert headline_actors == kept

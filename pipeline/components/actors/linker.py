@@ -14,6 +14,7 @@ from .mentions import (
     clean_mention,
     common_word_groups,
     extend_given_names,
+    headline_run_on,
     in_subheading,
     is_hyphenated_title,
     last_constituent,
@@ -96,6 +97,8 @@ class ActorLinker:
         headline_end = text.find("\n", len(text) - len(text.lstrip()))
         for ent in doc.ents:
             if ent.label_ not in ACTOR_LABELS or in_subheading(ent, text, headline_end):
+                continue
+            if headline_run_on(ent, registry_spans, self.common_words, headline_end):
                 continue
             ent = last_constituent(ent)
             if ent.label_ == "PERSON":

@@ -33,7 +33,11 @@ class CommonWords:
         self.words = _word_set(tuple(lists)) if lists else frozenset()
 
     def is_common(self, word: str) -> bool:
-        return word.istitle() and word.lower() in self.words and word not in self.words
+        if not word.istitle() or word in self.words:
+            return False
+        lower = word.lower()
+        # the list holds base forms: "Rules", "Tomahawks" are found as "rule", "tomahawk"
+        return lower in self.words or (lower.endswith("s") and lower[:-1] in self.words and word[:-1] not in self.words)
 
 
 @lru_cache(maxsize=4)
@@ -140,6 +144,18 @@ def is_hyphenated_title(span: Span) -> bool:
 
 
 # --- precision: capitalised common words that are no names --------------------------
+
+
+def headline_run_on(ent: Span, registry_spans: list[Span], common: CommonWords, headline_end: int) -> bool:
+    """Whether a model entity in a title-case headline is made of the headline's words:
+    besides any registry names in it, every word is a common word, capitalised only by
+    the headline's style ("Kremlin Rules Out …", "Cites Security Concerns"). The
+    registry names in it stand alone."""
+    if headline_end < 0 or ent.start_char >= headline_end:
+        return False
+    named = {i for r in registry_spans if ent.start <= r.start and r.end <= ent.end for i in range(r.start, r.end)}
+    rest = [t for t in ent if t.i not in named and not t.is_space]
+    return bool(rest) and all(common.is_common(t.text) or t.is_stop or t.is_lower or not t.is_alpha for t in rest)
 
 
 def capitalised_by_place(mention: Span, title_words: set[str]) -> str:
