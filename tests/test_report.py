@@ -238,6 +238,7 @@ def test_report_finds_texts_without_corpus_option_and_warns_when_it_cannot(mini_
     assert "Article text unavailable" in (copy / "report.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_report_links_every_table_for_download(mini_outputs):
     _, out = mini_outputs
     text = write_report(out).read_text(encoding="utf-8")
@@ -272,6 +273,7 @@ window.addEventListener('load', function () {
 </script>"""
 
 
+@pytest.mark.slow
 def test_report_labels_never_overlap_in_the_browser(mini_outputs, chromium, tmp_path):
     _, out = mini_outputs
     page = tmp_path / "probe.html"
@@ -283,6 +285,7 @@ def test_report_labels_never_overlap_in_the_browser(mini_outputs, chromium, tmp_
     assert json.loads(html.unescape(re.search(r'data-overlaps="([^"]*)"', root).group(1))) == []
 
 
+@pytest.mark.slow
 def test_report_opens_in_headless_chromium(mini_outputs, chromium, tmp_path):
     corpus, out = mini_outputs
     result = CliRunner().invoke(app, ["report", "--out", str(out), "--corpus", str(corpus), "--screenshot"])
