@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 
 __all__ = ["analyze", "run", "read_tables", "__version__"]
 
-# One pipeline per config for ``analyze``: the model loads on the first call only.
+# Per config file, for ``analyze``: the checked config and its corpus settings, and the
+# pipeline (built on the first call that needs it), so later calls cost only the text.
+_CONFIGS: dict[str, tuple[Any, Any]] = {}
 _NLP_BY_CONFIG: dict[str, Any] = {}
 
 
@@ -42,7 +44,7 @@ def __getattr__(name: str) -> str:
 
 
 def analyze(text: str, published: str | _dt.date | None = None, title: str | None = None, *,
-            doc_id: str = "text", config: Path | str | None = None) -> dict[str, "pd.DataFrame"]:
+            doc_id: str = "text", config: Path | str | None = None, nlp: Any = None) -> dict[str, "pd.DataFrame"]:
     """Analyse one article held in memory and return its tables.
 
     The text is treated as a ``.txt`` article of a corpus: boilerplate lines are
@@ -56,6 +58,8 @@ def analyze(text: str, published: str | _dt.date | None = None, title: str | Non
         title: the headline, when the text carries a site header above it.
         doc_id: the ``doc_id`` in the tables.
         config: a parley ``.cfg`` (default ``configs/default.cfg``).
+        nlp: a pipeline built from that config (``pipeline.nlp.build_nlp``); by default
+            one is built on the first call and kept for the next ones.
 
     Returns:
         ``documents``, ``entities``, ``quotes``, ``dates``, ``stances`` and ``texts``
@@ -71,11 +75,15 @@ def analyze(text: str, published: str | _dt.date | None = None, title: str | Non
 
     published = _iso_date(published)
     config_path = str(Path(config or DEFAULT_CONFIG).resolve())
-    if config_path not in _NLP_BY_CONFIG:
-        config = check_config(config_path)
-        settings = load_settings(config["corpus"]["settings_path"], int(config["corpus"]["max_bytes"]))
-        _NLP_BY_CONFIG[config_path] = (build_nlp(config), settings)
-    nlp, settings = _NLP_BY_CONFIG[config_path]
+    if config_path not in _CONFIGS:
+        checked = check_config(config_path)
+        _CONFIGS[config_path] = checked, load_settings(checked["corpus"]["settings_path"],
+                                                       int(checked["corpus"]["max_bytes"]))
+    checked, settings = _CONFIGS[config_path]
+    if nlp is None:
+        if config_path not in _NLP_BY_CONFIG:
+            _NLP_BY_CONFIG[config_path] = build_nlp(checked)
+        nlp = _NLP_BY_CONFIG[config_path]
     article = text_article(text, settings, doc_id=doc_id, title=title or "", published=published)
     rows = process_articles(nlp, [article])
     return {name: to_table(name, rows[name]) for name in TABLE_NAMES}
@@ -108,7 +116,7 @@ def run(corpus: Path | str, out: Path | str, *, config: Path | str | None = None
         config: a parley ``.cfg`` (default ``configs/default.cfg``).
         quiet: no progress output (the default here; the command line shows it).
         log_file: a file to append the run's log to.
-        **options: ``workers``, ``engine``, ``scheduler``, ``window``, ``batch_size``,
+        **options: ``workers``, ``engine``, ``scheduler``, ``window``, ``group_by``, ``batch_size``,
             ``use_cache`` as for ``pipeline.runner.run``.
 
     Returns:
