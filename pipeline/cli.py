@@ -51,6 +51,7 @@ def run(
     engine: Annotated[str, typer.Option("--engine", help="local (process pool) or dask (dask.distributed).")] = "local",
     scheduler: Annotated[str, typer.Option("--scheduler", help="Dask scheduler address (default: a LocalCluster).")] = None,
     window: Annotated[str, typer.Option("--window", help="Time window of the actors table: month, year, week, quarter or article.")] = "month",
+    group_by: Annotated[str, typer.Option("--group-by", help="What a row of the actors table is: person, affiliation or country.")] = "person",
     log_file: Annotated[Path, typer.Option("--log-file", help="Append what ran, the config fingerprint, every problem and the timings to this file.")] = None,
 ) -> None:
     """Extract entities, quotes, dates and stances; write the tables into --out."""
@@ -59,7 +60,7 @@ def run(
 
     try:
         result = run_corpus(corpus, out, config=config, quiet=quiet, log_file=log_file, workers=workers,
-                            engine=engine, scheduler=scheduler, window=window)
+                            engine=engine, scheduler=scheduler, window=window, group_by=group_by)
     except (CorpusError, ConfigError, OutputLocked) as err:
         _fail(str(err))
     for problem in result.problems:

@@ -249,3 +249,25 @@ def test_actors_table_country_row_folds_the_statements(small_corpus_rows):
     assert russia["names"] == "Kremlin; Oksana Melnyk; Sergei Lavrov"
     assert (russia["n_statements"], russia["n_articles"]) == (3, 2)
     assert row(table, "Ukraine", "all")["names"] == "Dmytro Kuleba; Ukrainian officials"
+
+
+@pytest.mark.slow
+def test_actors_table_level_is_part_of_the_run_signature(tmp_path):
+    from pipeline.runner import run
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    lines = ["doc_id,file,title,outlet,url,published"]
+    for doc_id, (published, text) in SMALL_CORPUS.items():
+        (corpus / f"{doc_id}.txt").write_text(f"Talks\n\n{text}\n", encoding="utf-8")
+        lines.append(f"{doc_id},{doc_id}.txt,Talks,,,{published}")
+    (corpus / "manifest.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run(corpus, out, quiet=True, workers=1)
+    people = pd.read_parquet(out / "actors.parquet")
+    assert set(people["group_by"]) == {"person"}
+    rerun = run(corpus, out, quiet=True, workers=1, group_by="country")
+    countries = pd.read_parquet(out / "actors.parquet")
+    assert rerun.n_cached == len(SMALL_CORPUS)  # the articles' rows come from the cache
+    assert set(countries["group_by"]) == {"country"}
+    assert {"Russia", "Ukraine"} <= set(countries.loc[countries["window"] == "all", "actor"])

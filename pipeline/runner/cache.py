@@ -90,10 +90,10 @@ def article_key(corpus_dir: Path, row: ManifestRow, fingerprint: str) -> str:
     return digest.hexdigest()
 
 
-def run_signature(keys: list[str], problems: list[CorpusProblem], window: str) -> str:
+def run_signature(keys: list[str], problems: list[CorpusProblem], window: str, group_by: str = "person") -> str:
     """Hash of everything a run's tables depend on: every article's key, in order, the
-    problems, and the actors table's time window."""
-    digest = hashlib.sha256(window.encode("utf-8") + b"\0")
+    problems, and the actors table's time window and level (``group_by``)."""
+    digest = hashlib.sha256(window.encode("utf-8") + b"\0" + group_by.encode("utf-8") + b"\0")
     for key in keys:
         digest.update(key.encode("ascii"))
     for problem in problems:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.actors_table import WINDOWS
+from pipeline.actors_table import GROUP_BY, WINDOWS
 from pipeline.corpus import CorpusProblem, read_manifest
 from pipeline.errors import ConfigError
 from pipeline.nlp import DEFAULT_CONFIG, check_config
@@ -58,6 +58,7 @@ def run(
     batch_size: int = BATCH_SIZE,
     use_cache: bool = True,
     window: str = "month",
+    group_by: str = "person",
 ) -> RunResult:
     """Process every article the corpus lists and write the tables into ``out_dir``.
 
@@ -72,6 +73,7 @@ def run(
         batch_size: articles per partition.
         use_cache: reuse and store per-article rows in ``out_dir/.cache``.
         window: the ``actors`` table's time window (month, year, week, quarter, article).
+        group_by: what a row of the ``actors`` table is: person, affiliation or country.
 
     Returns:
         The counts and problems of the run.
@@ -83,6 +85,8 @@ def run(
         raise ConfigError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
     if window not in WINDOWS:
         raise ConfigError(f"unknown window {window!r} (choose from {', '.join(WINDOWS)})")
+    if group_by not in GROUP_BY:
+        raise ConfigError(f"unknown --group-by {group_by!r} (choose from {', '.join(GROUP_BY)})")
     corpus_dir, out_dir = Path(corpus_dir), Path(out_dir)
     config = check_config(config_path)
     if "corpus" not in config:
@@ -95,7 +99,7 @@ def run(
     cache = RowCache(cache_dir)
 
     keys = [article_key(corpus_dir, row, fingerprint) for row in manifest_rows]
-    signature = run_signature(keys, problems, window)
+    signature = run_signature(keys, problems, window, group_by)
     if use_cache and outputs_current(out_dir, signature):
         # Same corpus, manifest and config as the tables in out_dir: nothing to do.
         documents = pd.read_parquet(out_dir / "documents.parquet", columns=["status"])
@@ -119,7 +123,7 @@ def run(
             else:
                 sink.append(output.rows)
             progress(output.n_articles)
-        sink.commit(problems, signature, window)
+        sink.commit(problems, signature, window, group_by)
     except BaseException:
         sink.abort()
         raise

@@ -112,7 +112,8 @@ class TableSink:
                 self.writers[name].write_table(rows_to_arrow(name, self.buffer[name], self.extra.get(name, ())))
                 self.buffer[name] = []
 
-    def commit(self, problems: list[CorpusProblem], signature: str = "", window: str = "month") -> None:
+    def commit(self, problems: list[CorpusProblem], signature: str = "", window: str = "month",
+               group_by: str = "person") -> None:
         """Finish every file in the staging folder, then move them all into the output folder."""
         self.flush()
         for writer in self.writers.values():
@@ -121,7 +122,7 @@ class TableSink:
             _parquet_to_csv(self.staging / f"{name}.parquet", self.staging / f"{name}.csv")
         stances = pd.read_parquet(self.staging / "stances.parquet")
         documents = pd.read_parquet(self.staging / "documents.parquet", columns=["doc_id", "published", "status"])
-        actors = build_actors_table(stances, documents, window)
+        actors = build_actors_table(stances, documents, window, group_by)
         actors.to_parquet(self.staging / "actors.parquet", index=False)
         actors.to_csv(self.staging / "actors.csv", index=False)
         write_exports(self.staging)
