@@ -154,7 +154,8 @@ def to_table(name: str, rows: list[dict], extra_columns: tuple[str, ...] = ()) -
 # (``pipeline.actors_table``) and the manifest problems.
 RUN_TABLE_COLUMNS: dict[str, dict[str, str]] = {
     "actors": {
-        "actor": "string", "names": "string", "actor_kind": "string", "window_kind": "string", "window": "string",
+        "actor": "string", "names": "string", "actor_kind": "string", "group_by": "string", "affiliation": "string",
+        "country": "string", "window_kind": "string", "window": "string",
         "n_statements": "Int64", "n_quotes": "Int64", "n_articles": "Int64", "n_support": "Int64",
         "n_oppose": "Int64", "n_conditional": "Int64", "n_neutral": "Int64", "net_score": "float64",
         "dominant_stance": "string", "first_published": "string", "last_published": "string",
