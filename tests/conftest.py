@@ -20,10 +20,16 @@ PARLEY_PREFIX = "parley_"
 
 @pytest.fixture(scope="session")
 def nlp():
-    """The whole configured pipeline (configs/default.cfg), loaded once per session."""
-    from pipeline.nlp import build_nlp
+    """The whole configured pipeline (configs/default.cfg), loaded once per session.
 
-    return build_nlp()
+    It is the runner's own pipeline of that config (``pipeline_for``), so a test run
+    of the pipeline in this process (``run(..., workers=1)``) on a copy of configs/
+    reuses it instead of loading the model again.
+    """
+    from pipeline.nlp import check_config
+    from pipeline.runner.partition import pipeline_for
+
+    return pipeline_for(check_config())
 
 
 @pytest.fixture(scope="session")

@@ -4,14 +4,17 @@
 nothing about files or engines. ``process_partition`` wraps it for a group of
 whole manifest rows: cached rows are reused, the other articles are read,
 processed and cached. The pipeline is built once per worker (process or thread)
-from the ``Job``'s already-checked config, never shipped between processes.
+from the ``Job``'s already-checked config, never shipped between processes, and
+shared by configs that differ only in where their files are (``pipeline_for``).
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from confection import Config
 
@@ -113,18 +116,57 @@ def process_articles(nlp: Language, articles: Iterable[Article], batch_size: int
     return rows
 
 
-# One pipeline per worker thread (a Language is not safe to share between threads);
-# process-pool and Dask workers run one thread each, so it is built once per worker.
+# Pipelines per worker thread (a Language is not safe to share between threads);
+# process-pool and Dask workers run one thread each, so each is built once per worker.
 _WORKER_STATE = threading.local()
+MAX_PIPELINES = 2  # per thread: a long-lived process switching configs keeps the last two
 
 
 def get_nlp(job: Job) -> Language:
     """The pipeline of the job's config, built once per worker and kept between tasks."""
-    if getattr(_WORKER_STATE, "fingerprint", None) != job.fingerprint:
-        from pipeline.nlp import build_nlp
+    return pipeline_for(job.config)
 
-        _WORKER_STATE.nlp, _WORKER_STATE.fingerprint = build_nlp(job.config), job.fingerprint
-    return _WORKER_STATE.nlp
+
+def pipeline_for(config: Config) -> Language:
+    """The pipeline of a checked config, built once per thread.
+
+    Configs that differ only in where their files are (a copy of ``configs/``) share
+    one pipeline: the key is the ``[parley]`` and ``[components]`` settings with every
+    file or folder they name replaced by a hash of its content.
+    """
+    from pipeline.nlp import build_nlp
+
+    pipelines: dict[str, Language] = getattr(_WORKER_STATE, "pipelines", None) or {}
+    _WORKER_STATE.pipelines = pipelines
+    key = pipeline_key(config)
+    if key not in pipelines:
+        while len(pipelines) >= MAX_PIPELINES:
+            pipelines.pop(next(iter(pipelines)))
+        pipelines[key] = build_nlp(config)
+    return pipelines[key]
+
+
+def pipeline_key(config: Config) -> str:
+    """Hash of what builds the pipeline: its settings, with named files read in, not their paths."""
+    settings = {section: config.get(section, {}) for section in ("parley", "components")}
+    return hashlib.sha256(json.dumps(_with_contents(settings), sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def _with_contents(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _with_contents(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_with_contents(item) for item in value]
+    if isinstance(value, str) and 0 < len(value) < 4096:
+        path = Path(value)
+        if path.is_file():
+            return "file:" + hashlib.sha256(path.read_bytes()).hexdigest()
+        if path.is_dir():
+            digest = hashlib.sha256()
+            for file in sorted(item for item in path.rglob("*") if item.is_file()):
+                digest.update(str(file.relative_to(path)).encode("utf-8") + b"\0" + file.read_bytes())
+            return "folder:" + digest.hexdigest()
+    return value
 
 
 def process_partition(job: Job, rows: list[ManifestRow], keys: list[str]) -> TableRows:
