@@ -163,6 +163,8 @@ RUN_TABLE_COLUMNS: dict[str, dict[str, str]] = {
     "problems": {"where": "string", "severity": "string", "message": "string"},
 }
 ALL_TABLE_COLUMNS = {**TABLE_COLUMNS, **RUN_TABLE_COLUMNS, **EXPORT_COLUMNS}
+# The tables that carry the manifest's own columns (as text) after their fixed ones.
+MANIFEST_CARRIERS = ("documents", "statements")
 
 
 def read_table(out_dir: Path | str, name: str) -> pd.DataFrame:
@@ -187,7 +189,10 @@ def read_table(out_dir: Path | str, name: str) -> pd.DataFrame:
         except (TypeError, ValueError):
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(dtype)
     extra = [column for column in frame.columns if column not in columns]
-    return frame[[*columns, *extra]].astype({column: "string" for column in extra})
+    frame = frame[[*columns, *extra]]
+    if name in MANIFEST_CARRIERS:
+        frame = frame.astype({column: "string" for column in extra})
+    return frame
 
 
 def read_tables(out_dir: Path | str) -> dict[str, pd.DataFrame]:
