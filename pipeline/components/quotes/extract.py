@@ -47,7 +47,7 @@ def extract_quotes(doc: Doc, lexicon: QuoteLexicon) -> list[QuoteCandidate]:
     cues = find_cues(doc, lex, quoted)
     spans = _quoted_spans(doc, marks)
     indirect, consumed = indirect_quotes(doc, lex, cues, spans, quoted)
-    indirect = drop_nested(indirect)
+    indirect = drop_nested(indirect, lex)
     direct = direct_quotes(doc, lex, cues, spans, quoted, consumed)
     results = sorted([q for _, q in indirect] + direct, key=lambda q: (q.start, q.end))
     resolve_speakers(doc, lex, results, quoted, [(q.start, q.end) for _, q in indirect])
@@ -109,9 +109,16 @@ def indirect_quotes(doc: Doc, lex: QuoteLexicon, cues: list[Cue], spans: list[Qu
     return out, consumed
 
 
-def drop_nested(indirect: list[tuple[Cue, QuoteCandidate]]) -> list[tuple[Cue, QuoteCandidate]]:
+def drop_nested(indirect: list[tuple[Cue, QuoteCandidate]], lex: QuoteLexicon) -> list[tuple[Cue, QuoteCandidate]]:
     """Nested cues: "said he believed X" keeps the outer clause, unless only the inner
-    one names a source ("It should be noted that the Kremlin suggested …")."""
+    one names a source ("It should be noted that the Kremlin suggested …") or the
+    outer one is a source phrase ("according to …")."""
+    # "According to sources, Medinsky said X": a speech verb with a subject of its own
+    # names the speaker, the source phrase only where the words came from
+    indirect = [(cue, cand) for cue, cand in indirect if not (
+        cue.rule == "source_phrase" and any(
+            c2 is not cue and q2.source_i >= 0 and cue.lo <= c2.token.i <= cue.hi
+            and c2.token.lemma_.lower() in lex.speech_verbs for c2, q2 in indirect))]
     kept: list[tuple[Cue, QuoteCandidate]] = []
     for cue, cand in indirect:
         others = [(c2, q2) for c2, q2 in indirect if q2 is not cand]

@@ -14,9 +14,9 @@ _WORDS = ("speech_verbs", "cognition_verbs", "weak_verbs", "xcomp_verbs", "objec
           "naming_verbs", "object_complement_verbs", "passive_source_verbs", "source_phrases", "non_source_heads",
           "title_words", "group_nouns", "medium_nouns", "question_words", "question_cues", "headline_cues",
           "content_nouns", "cue_adjectives", "relative_pronouns", "seeming_verbs", "agent_prepositions", "quoting_verbs",
-          "direct_quote_verbs",
+          "direct_quote_verbs", "reaction_verbs",
           "speaker_labels", "person_labels", "group_labels")
-_MAPS = ("prep_cues", "object_prep_cues", "honorifics", "gendered_nouns", "double_marks", "single_marks", "windows")
+_MAPS = ("antecedent_weights", "role_synonyms", "prep_cues", "object_prep_cues", "honorifics", "gendered_nouns", "double_marks", "single_marks", "windows")
 _NUMBERS = ("min_direct_words", "inherit_window", "pronoun_window")
 
 # The keys configs/quotes.yml may hold; nlp.check_config checks the file against it.
@@ -65,7 +65,8 @@ class QuoteLexicon:
         self.object_prep_cues = _lower_map_of_sets(r.get("object_prep_cues"))
         self.source_phrases = [tuple(str(w).lower() for w in p) for p in r.get("source_phrases") or []]
         self.non_source_heads = low("non_source_heads")
-        self.role_words = low("title_words") | {w.lower() for w in self.person_roles}
+        self.role_synonyms = _lower_map_of_sets(r.get("role_synonyms"))
+        self.role_words = low("title_words") | {w.lower() for w in self.person_roles} | set(self.role_synonyms)
         self.group_nouns = low("group_nouns")
         self.medium_nouns = low("medium_nouns")
         self.question_words = low("question_words")
@@ -77,6 +78,8 @@ class QuoteLexicon:
         self.agent_prepositions = low("agent_prepositions")
         self.quoting_verbs = low("quoting_verbs")
         self.direct_quote_verbs = low("direct_quote_verbs")
+        self.reaction_verbs = low("reaction_verbs")
+        self.antecedent_weights = {str(k): float(v) for k, v in (r.get("antecedent_weights") or {}).items()}
         self.headline_cues = low("headline_cues")
         self.honorifics = {str(k).lower(): v for k, v in (r.get("honorifics") or {}).items()}
         self.gendered_nouns = {str(k).lower(): v for k, v in (r.get("gendered_nouns") or {}).items()}

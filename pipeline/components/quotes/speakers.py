@@ -9,6 +9,8 @@ resolved by ranking the candidate antecedents (``rank_antecedents``).
 """
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, replace
 from typing import Callable
 
@@ -26,14 +28,23 @@ def gender_code(value: str | None) -> str:
 
 
 @dataclass
-class Antecedent:
-    """A candidate referent for a pronoun or description: an entity or an earlier speaker."""
+class Mention:
+    """A candidate antecedent for a pronoun or description.
+
+    An actor entity outside reported content, a group or document noun phrase that
+    is a clause subject, or the speaker of an earlier statement (``spoke``).
+    """
 
     speaker: Speaker
-    char: int  # where it is mentioned
-    spoke: bool  # it is the speaker of an earlier statement
-    subject: bool  # it is mentioned as a clause subject
-    plural: bool  # a group ("officials", "the delegation")
+    tok: int  # head token of the mention
+    sent: int  # sentence index
+    para: int  # paragraph index
+    subject: bool  # a clause subject ("Peskov told reporters")
+    spoke: bool  # the speaker of a statement, or the subject of a speech verb
+    plural: bool  # a group ("officials", "the European leaders")
+    kind: str  # "person", "group" (an organisation, government, delegation) or "thing" (a document)
+    gender: str  # "m", "f" or ""
+    src: int = -1  # for an earlier speaker: the token that named it
 
 
 class SpeakerResolver:
@@ -57,6 +68,10 @@ class SpeakerResolver:
         self.actor_info: dict = doc._.actor_info if Doc.has_extension("actor_info") else {}
         self.gender = self._genders()
         self.titles = self._titles()
+        self._sent_starts = [sent.start for sent in doc.sents]
+        self._para_breaks = [m.start() for m in re.finditer(r"\n\s*\n|\n", doc.text)]
+        self._mentions: list[Mention] | None = None
+        self.spoken: list[Mention] = []  # the speakers resolved so far, in text order
 
     # -- names
     def canonical(self, ent: Span) -> str:
@@ -165,6 +180,102 @@ class SpeakerResolver:
         """A copy of ``sp`` placed at the mention ``tok`` and naming ``rule``."""
         return replace(sp, start=tok.idx, end=tok.idx + len(tok.text), rule=rule)
 
+    # -- positions
+    def sent_of(self, i: int) -> int:
+        return bisect.bisect_right(self._sent_starts, i) - 1
+
+    def para_of(self, i: int) -> int:
+        return bisect.bisect_right(self._para_breaks, self.doc[i].idx)
+
+    # -- candidate antecedents
+    def mentions(self) -> list[Mention]:
+        """Actor entities and group/document subjects outside reported content (built once)."""
+        if self._mentions is None:
+            self._mentions = [m for m in self._entity_mentions()] + [m for m in self._noun_mentions()]
+            self._mentions.sort(key=lambda m: m.tok)
+        return self._mentions
+
+    def _entity_mentions(self):
+        lex = self.lex
+        for ent in self.doc.ents:
+            if ent.label_ not in lex.speaker_labels or self.in_content[ent.start]:
+                continue
+            person = ent.label_ in lex.person_labels
+            root = ent.root
+            verb = root.head if root.dep_ in ("nsubj", "nsubjpass") else (
+                root.head.head if root.dep_ in ("appos", "compound") else None)
+            spoke = self.is_subject(ent) and verb is not None and verb.lemma_.lower() in lex.clause_verbs | lex.reaction_verbs
+            yield Mention(self.named(ent), root.i, self.sent_of(root.i), self.para_of(root.i), self.is_subject(ent),
+                          spoke, False, "person" if person else "group", self.gender.get(self.key(ent), ""))
+
+    def _noun_mentions(self):
+        """Subjects headed by a group noun ("the delegation", "European leaders") or a
+        document noun ("the statement"): what "they" and "it" may stand for."""
+        lex = self.lex
+        for tok in self.doc:
+            if tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ not in ("NOUN", "PROPN") or self.in_content[tok.i] \
+                    or tok.i in self.ent_of:
+                continue
+            lemma = tok.lemma_.lower()
+            plural = self.is_plural(tok)
+            if lemma in lex.role_words and not plural:
+                named = description(self, tok)
+                if named is not None:
+                    spoke = tok.head.lemma_.lower() in lex.clause_verbs | lex.reaction_verbs
+                    yield Mention(named, tok.i, self.sent_of(tok.i), self.para_of(tok.i), True, spoke, False, "person",
+                                  self.gender.get(named.text.lower(), ""))
+                continue
+            if lemma in lex.medium_nouns and not plural:
+                kind = "thing"
+            elif lemma in lex.group_nouns or (plural and lemma in lex.role_words):
+                kind = "group"
+            else:
+                continue
+            spoke = tok.head.lemma_.lower() in lex.clause_verbs | lex.reaction_verbs
+            yield Mention(anonymous(self, tok), tok.i, self.sent_of(tok.i), self.para_of(tok.i), True, spoke,
+                          plural, kind, "")
+
+    def record(self, speaker: Speaker, src: int, at: int) -> None:
+        """Remember the speaker of a statement (``src``: the source token, ``at``: a token of it)."""
+        tok = src if src >= 0 else at
+        plural = src >= 0 and self.is_plural(self.doc[src])
+        kind = "person"
+        if speaker.kind == "named" and speaker.label and speaker.label not in self.lex.person_labels:
+            kind = "group"
+        elif speaker.kind == "anonymous" and src >= 0:
+            lemma = self.doc[src].lemma_.lower()
+            kind = "thing" if lemma in self.lex.medium_nouns else "group" if plural or lemma in self.lex.group_nouns else "person"
+        gender = self.gender.get(speaker.text.lower(), "") if speaker.kind == "named" else ""
+        self.spoken.append(Mention(speaker, tok, self.sent_of(tok), self.para_of(tok), True, True, plural, kind,
+                                   gender, src))
+
+    def rank(self, tok: Token, fits: Callable[[Mention], bool],
+             prefer: Callable[[Mention], bool] | None = None) -> Mention | None:
+        """The best antecedent before ``tok`` among those that ``fits`` accepts.
+
+        Candidates are earlier speakers and mentions within ``pronoun_window``
+        sentences; each scores by the weights of ``antecedent_weights``: sentence
+        distance, being a clause subject, having spoken (the latest speaker most),
+        sharing the paragraph, and the pronoun's preference (``prefer``: plural
+        sources for "they"). A tie goes to the nearer candidate.
+        """
+        w = self.lex.antecedent_weights
+        here_sent, here_para = self.sent_of(tok.i), self.para_of(tok.i)
+        last = self.spoken[-1].speaker.text if self.spoken else None
+        best, best_score = None, None
+        for m in self.mentions() + self.spoken:
+            if m.tok >= tok.i or here_sent - m.sent > self.lex.pronoun_window or not fits(m):
+                continue
+            score = (w.get("distance", -1.0) * (here_sent - m.sent)
+                     + w.get("subject", 0.0) * m.subject
+                     + w.get("spoke", 0.0) * m.spoke
+                     + w.get("last_speaker", 0.0) * (m.speaker.text == last)
+                     + w.get("same_paragraph", 0.0) * (m.para == here_para)
+                     + w.get("preferred", 0.0) * bool(prefer and prefer(m)))
+            if best_score is None or (score, m.tok) > (best_score, best.tok):
+                best, best_score = m, score
+        return best
+
     # -- resolution
     def resolve(self, tok: Token) -> Speaker:
         """The speaker a source token stands for; the first speaker rule that applies."""
@@ -212,61 +323,34 @@ def titled_name(res: SpeakerResolver, tok: Token) -> Speaker | None:
 
 
 def pronoun(res: SpeakerResolver, tok: Token) -> Speaker | None:
-    """"he", "she", "they", "it": the best-ranked antecedent of the right kind."""
+    """"he", "she", "they", "it": the best-ranked antecedent of the right kind.
+
+    "he"/"she" take a person (never one of the other gender, never a group);
+    "they" a group: plural sources, organisations, governments, delegations; "it"
+    an organisation or a document.
+    """
     if tok.pos_ != "PRON" or tok.lower_ not in res.lex.pronouns:
         return None
     info = res.lex.pronouns[tok.lower_]
     gender, kind = gender_code(info.get("gender")), info.get("kind")
-    limit, here = res.window_start(tok), tok.idx
-    options: list[tuple[int, Speaker]] = []
-    for pos, sp, src in res.history:
-        if limit <= pos < here and _fits(res, sp, src, kind, gender):
-            options.append((pos, sp))
-    if kind in ("person", "thing"):
-        labels = res.lex.person_labels if kind == "person" else res.lex.group_labels
-        for ent in res.doc.ents:
-            if ent.label_ not in labels or not (limit <= ent.start_char < here):
-                continue
-            if res.in_content[ent.start] or not res.is_subject(ent):
-                continue
-            g = res.gender.get(res.key(ent))
-            if kind == "person" and g and gender and g != gender:
-                continue
-            options.append((ent.start_char, res.named(ent)))
-    if options:
-        _, sp = max(options, key=lambda o: o[0])
-        return res.at(sp, tok, "pronoun")
     if kind == "person":
-        for ent in reversed(res.persons):
-            if limit <= ent.start_char < here and not res.in_content[ent.start]:
-                g = res.gender.get(res.key(ent))
-                if not (g and gender and g != gender):
-                    return res.at(res.named(ent), tok, "pronoun")
-    return Speaker(tok.text, "unresolved", tok.idx, tok.idx + len(tok.text), rule="pronoun")
-
-
-def _fits(res: SpeakerResolver, sp: Speaker, src: int, kind: str, gender: str) -> bool:
-    doc, lex = res.doc, res.lex
-    plural = src >= 0 and res.is_plural(doc[src])
-    if kind == "person":
-        if sp.kind == "named":
-            if sp.label and sp.label not in lex.person_labels:
-                return False
-            g = res.gender.get(sp.text.lower())
-            return not (g and gender and g != gender)
-        return sp.kind == "anonymous" and not plural and src >= 0 and doc[src].lemma_.lower() not in lex.medium_nouns
-    if kind == "group":
-        return (sp.kind == "anonymous" and plural) or (sp.kind == "named" and sp.label in lex.group_labels)
-    if kind == "thing":
-        return (sp.kind == "named" and sp.label in lex.group_labels) or (
-            sp.kind == "anonymous" and not plural and src >= 0 and doc[src].lemma_.lower() in lex.medium_nouns
-        )
-    return False
+        fits = lambda m: m.kind == "person" and not m.plural and not (gender and m.gender and m.gender != gender)  # noqa: E731
+    elif kind == "group":
+        fits = lambda m: m.plural or (m.kind == "group" and m.speaker.kind == "named")  # noqa: E731
+        prefer = lambda m: m.plural  # noqa: E731  (people before an institution named in the singular)
+    elif kind == "thing":
+        fits = lambda m: not m.plural and m.kind in ("group", "thing")  # noqa: E731
+    else:
+        return None
+    found = res.rank(tok, fits, prefer if kind == "group" else None)
+    if found is None:
+        return Speaker(tok.text, "unresolved", tok.idx, tok.idx + len(tok.text), rule="pronoun")
+    return res.at(found.speaker, tok, "pronoun")
 
 
 def proper_noun(res: SpeakerResolver, tok: Token) -> Speaker | None:
     """A proper noun the model did not tag as an entity is still a name."""
-    if tok.pos_ != "PROPN" or res.crosses_paragraph(tok):
+    if tok.pos_ != "PROPN" or res.crosses_paragraph(tok) or tok.lower_ in res.lex.role_words:
         return None
     lo = min([tok.i] + [c.i for c in tok.children if c.dep_ in ("compound", "flat")])
     span = res.doc[lo:tok.i + 1]
@@ -289,25 +373,40 @@ def medium(res: SpeakerResolver, tok: Token) -> Speaker | None:
     return None
 
 
-def title(res: SpeakerResolver, tok: Token) -> Speaker | None:
-    """"the foreign minister said": the person the article gave that title."""
-    if tok.lemma_.lower() not in res.lex.role_words or res.is_plural(tok):
+def description(res: SpeakerResolver, tok: Token) -> Speaker | None:
+    """"the foreign minister", "the Polish premier", "Hungary's prime minister", "the
+    official": the person the article gave that role.
+
+    The candidates are the people the article titles with the same role (or one the
+    description's word may stand for, ``role_synonyms``); a candidate must share the
+    description's proper modifiers ("Polish", "Kremlin") or another of its words
+    ("deputy"); among them the one sharing most words wins, then the one mentioned
+    before, then the nearest.
+    """
+    lex = res.lex
+    lemma = tok.lemma_.lower() if tok.lemma_.lower() in lex.role_words else tok.lower_
+    if lemma not in lex.role_words or res.is_plural(tok):
         return None
-    words = {t.lower_ for t in tok.subtree} | {t.lemma_.lower() for t in tok.subtree}
-    mods = {t.lower_ for t in tok.children if t.dep_ in ("amod", "compound", "poss", "nmod")}
-    lemma = tok.lemma_.lower()
+    roles = {lemma} | lex.role_synonyms.get(lemma, set())
+    definite = any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an", "one") for c in tok.children) or (
+        tok.pos_ == "PROPN")
+    if lex.role_synonyms.get(lemma) and not definite:
+        return None  # "an official" is anonymous; "the official" may be someone named
+    content = [t for t in tok.subtree if t.is_alpha and not t.is_stop]
+    words = {t.lower_ for t in content} | {t.lemma_.lower() for t in content}
+    mods = [t for t in tok.children if t.dep_ in ("amod", "compound", "poss", "nmod")]
+    proper = {t.lower_ for t in mods if t.text[:1].isupper() and t.lower_ not in roles}
     best, best_score = None, None
-    for t, desc, ent in res.titles:
-        if t != lemma or ent.start <= tok.i < ent.end:
+    for role, desc, ent in res.titles:
+        if role not in roles or ent.start <= tok.i < ent.end:
             continue
-        if mods and not (mods & desc):
+        overlap = len((words - roles) & desc)
+        if proper and not (proper & desc) and not overlap:
             continue
-        overlap = len((words - {lemma}) & desc)
-        before = ent.start < tok.i
-        score = (overlap, before, -abs(ent.start - tok.i))
+        score = (overlap, role == lemma, ent.start < tok.i, -abs(ent.start - tok.i))
         if best_score is None or score > best_score:
             best_score, best = score, ent
-    return res.at(res.named(best), tok, "title") if best is not None else None
+    return res.at(res.named(best), tok, "description") if best is not None else None
 
 
 def repeated_description(res: SpeakerResolver, tok: Token) -> Speaker | None:
@@ -358,10 +457,10 @@ SPEAKER_RULES: list[tuple[str, SpeakerRule]] = [
     ("apposition", apposition),
     ("titled_name", titled_name),
     ("pronoun", pronoun),
+    ("repeated_description", repeated_description),
+    ("description", description),
     ("proper_noun", proper_noun),
     ("medium", medium),
-    ("title", title),
-    ("repeated_description", repeated_description),
     ("anonymous", anonymous),
 ]
 
@@ -392,4 +491,6 @@ def resolve_speakers(doc: Doc, lex: QuoteLexicon, quotes: list[QuoteCandidate], 
         if q.speaker.kind != "unresolved":
             pos = q.speaker.start if q.speaker.start >= 0 else q.start
             resolver.history.append((pos, q.speaker, q.source_i))
+            at = q.source_i if q.source_i >= 0 else (doc.char_span(q.start, q.end, alignment_mode="expand") or doc[:1]).start
+            resolver.record(q.speaker, q.source_i, at)
         prev = q
