@@ -1,8 +1,8 @@
 """Shared fixtures: the real pipeline, built once per test session, and views of it.
 
 Every test that needs the spaCy model uses ``nlp`` (the whole configured pipeline,
-``configs/default.cfg``) or ``stages`` (the same pipeline with only some parley
-stages switched on); nothing else loads the model. Tests slower than about two
+``configs/default.cfg``), ``run_doc`` or ``stages`` (the same pipeline with only
+some parley stages switched on); nothing else loads the model. Tests slower than about two
 seconds are marked ``@pytest.mark.slow`` (registered in pyproject.toml):
 ``make test`` runs everything, ``make test-fast`` runs ``-m "not slow"``.
 """
@@ -19,7 +19,7 @@ PARLEY_PREFIX = "parley_"
 
 
 @pytest.fixture(scope="session")
-def nlp():
+def shared_nlp():
     """The whole configured pipeline (configs/default.cfg), loaded once per session.
 
     It is the runner's own pipeline of that config (``pipeline_for``), so a test run
@@ -33,7 +33,13 @@ def nlp():
 
 
 @pytest.fixture(scope="session")
-def stages(nlp):
+def nlp(shared_nlp):
+    """The shared pipeline; a test module may override ``nlp`` (e.g. with ``stages``)."""
+    return shared_nlp
+
+
+@pytest.fixture(scope="session")
+def stages(shared_nlp):
     """The shared pipeline with only the named parley stages on, as a context manager::
 
         with stages("parley_dates") as dates_only:
@@ -45,21 +51,21 @@ def stages(nlp):
 
     @contextmanager
     def enabled(*names: str):
-        off = [name for name in nlp.pipe_names if name.startswith(PARLEY_PREFIX) and name not in names]
-        with nlp.select_pipes(disable=off):
-            yield nlp
+        off = [name for name in shared_nlp.pipe_names if name.startswith(PARLEY_PREFIX) and name not in names]
+        with shared_nlp.select_pipes(disable=off):
+            yield shared_nlp
 
     return enabled
 
 
 @pytest.fixture(scope="session")
-def run_doc(nlp):
-    """Process a short text as an article published on ``anchor``."""
+def run_doc(shared_nlp):
+    """Process a short text with the whole pipeline, as an article published on ``anchor``."""
 
     def process(text: str, anchor: str = "2024-03-15"):
-        doc = nlp.make_doc(text)
+        doc = shared_nlp.make_doc(text)
         doc._.anchor = anchor
-        return nlp(doc)
+        return shared_nlp(doc)
 
     return process
 

@@ -10,15 +10,10 @@ CUES = Path(__file__).resolve().parent.parent / "configs" / "quotes.yml"
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    from pipeline.nlp import build_nlp
-
-    nlp = build_nlp()
-    # only the stages up to quotes matter here
-    for name in ("parley_stance", "parley_dates"):
-        if name in nlp.pipe_names:
-            nlp.remove_pipe(name)
-    return nlp
+def nlp(stages):
+    """The shared pipeline (tests/conftest.py) with only the stages up to quotes on."""
+    with stages("parley_paragraphs", "parley_actors", "parley_quotes") as pipeline:
+        yield pipeline
 
 
 @pytest.fixture(scope="module")

