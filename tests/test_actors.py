@@ -299,3 +299,13 @@ def test_actors_title_case_headline_words_are_no_actors(run_doc, headline, kept)
     doc = run_doc(f"{headline}\n\nOfficials said on Monday that nothing had been decided.")
     headline_actors = {e.text for e in doc.ents if e.end_char <= len(headline) and e.label_ in ("PERSON", "ORG", "GPE")}
     assert headline_actors == kept
+
+
+def test_actors_info_survives_docbin(run_doc, nlp):
+    from spacy.tokens import DocBin
+
+    doc = run_doc("Russian officials said Dmitry Peskov would travel to Minsk.")
+    restored = next(DocBin(docs=[doc], store_user_data=True).get_docs(nlp.vocab))
+    assert restored._.actor_info == doc._.actor_info
+    assert restored._.actor_info["Dmitry Peskov"]["country"] == "Russia"
+    assert [c for _, _, c in restored._.country_words] == ["Russia"]

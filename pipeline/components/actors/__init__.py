@@ -6,8 +6,9 @@ The model's NER finds the mentions; a ``SpanRuler`` built from the actor registr
 ("the US President") whose holder is looked up by the article's anchor date. Then, in
 this order:
 
-1. mentions are trimmed to their names (``mentions.py``: ``clean_mention``,
-   ``last_constituent``, ``extend_given_names``, ``resolve_overlaps``);
+1. mentions are trimmed to their names (``mentions.py``: ``in_subheading``,
+   ``headline_run_on``, ``last_constituent``, ``extend_given_names``,
+   ``clean_mention``, ``is_hyphenated_title``, ``resolve_overlaps``);
 2. mentions that refer to one actor are grouped and given the group's canonical name,
    the fullest proper-name form the article uses (``names.py``: registry, same text,
    name ending, family name first, acronym, near spelling);
@@ -15,7 +16,8 @@ this order:
    (``mentions.py``: section label, sentence start, title phrase);
 4. each actor's gender, affiliation and country go into ``doc._.actor_info``
    (``affiliations.py``: registry, own name, description, honorific, affiliation's
-   country).
+   country), and the nationality words with their countries into
+   ``doc._.country_words`` (for sources that are no named actor: "Russian officials").
 
 The registry improves recall and labels; it never gates. It is also the one home of
 the title words: ``nlp.get_pipe("parley_actors").registry.title_words`` (role nouns,

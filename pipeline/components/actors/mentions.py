@@ -2,10 +2,10 @@
 
 Pure functions on spans of a parsed Doc. The trimming rules make a mention its name
 (no determiner, title, possessive or line break; the last phrase of an entity the
-model ran over two; given names the model left out). The precision rules, applied
-once mentions are grouped, drop a lone capitalised common word that is capitalised
-only by its place: a section label, a sentence's first word, the first word of a
-title ("Defense Minister").
+model ran over two; given names the model left out; no subheading or title-case
+headline words). The precision rules, applied once mentions are grouped, drop a
+lone capitalised common word that is capitalised only by its place: a section
+label, a sentence's first word, the first word of a title ("Defense Minister").
 """
 from __future__ import annotations
 
