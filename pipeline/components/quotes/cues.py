@@ -287,7 +287,14 @@ def prepositional(site: CueSite) -> Cue | None:
             c.dep_ in ("dobj", "xcomp", "ccomp", "pcomp") or (c.dep_ == "advcl" and c.tag_ == "VBG"))]
     if not objs:
         return None
-    lo, hi = site.strip(min(o.left_edge.i for o in objs), max(o.right_edge.i for o in objs))
+    hi = max(o.right_edge.i for o in objs)
+    # "called on both sides to agree a truce", "called for eight countries to be guarantors":
+    # the infinitive the parser hung on the verb belongs to the demand
+    infinitive = next((c for c in children if c.dep_ in ("xcomp", "advcl") and c.i > hi
+                       and any(m.dep_ == "aux" and m.lower_ == "to" for m in c.children)), None)
+    if infinitive is not None:
+        hi = infinitive.right_edge.i
+    lo, hi = site.strip(min(o.left_edge.i for o in objs), hi)
     return site.cue(lo, hi, f"{tok.text} {prep.text}") if hi - lo >= 1 else None
 
 
@@ -297,10 +304,30 @@ def stated_object(site: CueSite) -> Cue | None:
     if site.lemma not in site.lex.object_verbs:
         return None
     dobj = next((c for c in tok.children if c.dep_ == "dobj" and c.i > tok.i), None)
-    if dobj is None or dobj.pos_ not in ("NOUN", "PROPN") or dobj.right_edge.i - dobj.left_edge.i < 2:
+    if dobj is None or dobj.pos_ not in ("NOUN", "PROPN"):
         return None
     lo, hi = site.strip(dobj.left_edge.i, dobj.right_edge.i)
-    return site.cue(lo, hi) if hi - lo >= 2 else None
+    return site.cue(lo, hi) if word_count(site.doc, lo, hi) >= site.lex.object_min_words else None
+
+
+def object_complement(site: CueSite) -> Cue | None:
+    """"branded the proposal a provocation", "called it impactful", "dismissed the
+    annexations as illegal", "sees it as a guarantee": the object and what it is called."""
+    tok = site.tok
+    if site.lemma not in site.lex.object_complement_verbs:
+        return None
+    dobj = next((c for c in tok.children if c.dep_ == "dobj" and c.i > tok.i), None)
+    if dobj is None:
+        return None
+    complement = next((c for c in tok.children if c.i > dobj.i and (
+        c.dep_ in ("oprd", "xcomp", "ccomp", "acomp") or (c.dep_ == "prep" and c.lower_ == "as"))), None)
+    if complement is None:  # the parser hung the complement on the object ("called Washington's criticism absurd")
+        complement = next((c for c in dobj.children if c.i > dobj.i and (
+            c.dep_ in ("amod", "appos", "oprd") or (c.dep_ == "prep" and c.lower_ == "as"))), None)
+    if complement is None or any(site.quoted[complement.left_edge.i:complement.right_edge.i + 1]):
+        return None  # a word the source used, in marks, is the quote ("as a “stalemate”")
+    lo, hi = site.strip(dobj.left_edge.i, max(complement.right_edge.i, dobj.right_edge.i))
+    return site.cue(lo, hi) if word_count(site.doc, lo, hi) >= 2 else None
 
 
 # --------------------------------------------------------------------------- the order
@@ -320,6 +347,7 @@ CUE_RULES: list[tuple[str, CueRule]] = [
     ("demand_on_someone", demand_on_someone),
     ("accusation", accusation),
     ("prepositional", prepositional),
+    ("object_complement", object_complement),
     ("stated_object", stated_object),
 ]
 

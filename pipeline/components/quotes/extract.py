@@ -292,8 +292,17 @@ def unfit_source(doc: Doc, lex: QuoteLexicon, q: QuoteCandidate) -> bool:
     return q.speaker.kind == "anonymous" and q.source_i >= 0 and doc[q.source_i].lemma_.lower() in lex.non_source_heads
 
 
+def sourceless_act(doc: Doc, lex: QuoteLexicon, q: QuoteCandidate) -> bool:
+    """A noun-phrase speech act with nobody performing it ("dismissing mediation
+    efforts" hung on nothing, an imperative "Encourage Ukraine to …") attributes nothing."""
+    return q.kind == "indirect" and q.source_i < 0 and q.rule in NOUN_PHRASE_ACTS
+
+
+NOUN_PHRASE_ACTS = {"demand_on_someone", "accusation", "prepositional", "object_complement", "stated_object"}
+
 QuoteFilter = Callable[[Doc, QuoteLexicon, QuoteCandidate], bool]
 
 QUOTE_FILTERS: list[tuple[str, QuoteFilter]] = [
     ("unfit_source", unfit_source),
+    ("sourceless_act", sourceless_act),
 ]

@@ -14,7 +14,7 @@ _WORDS = ("speech_verbs", "cognition_verbs", "weak_verbs", "xcomp_verbs", "objec
           "naming_verbs", "object_complement_verbs", "passive_source_verbs", "source_phrases", "non_source_heads",
           "title_words", "group_nouns", "medium_nouns", "question_words", "question_cues", "headline_cues",
           "content_nouns", "cue_adjectives", "relative_pronouns", "seeming_verbs", "agent_prepositions", "quoting_verbs",
-          "direct_quote_verbs", "reaction_verbs",
+          "direct_quote_verbs", "reaction_verbs", "share_words",
           "speaker_labels", "person_labels", "group_labels")
 _MAPS = ("antecedent_weights", "role_synonyms", "prep_cues", "object_prep_cues", "honorifics", "gendered_nouns", "double_marks", "single_marks", "windows")
 _NUMBERS = ("min_direct_words", "inherit_window", "pronoun_window")
@@ -79,6 +79,7 @@ class QuoteLexicon:
         self.quoting_verbs = low("quoting_verbs")
         self.direct_quote_verbs = low("direct_quote_verbs")
         self.reaction_verbs = low("reaction_verbs")
+        self.share_words = low("share_words")
         self.antecedent_weights = {str(k): float(v) for k, v in (r.get("antecedent_weights") or {}).items()}
         self.headline_cues = low("headline_cues")
         self.honorifics = {str(k).lower(): v for k, v in (r.get("honorifics") or {}).items()}
@@ -107,6 +108,7 @@ class QuoteLexicon:
         self.attribution_scan_tokens = int(windows.get("attribution_scan_tokens", 10))
         self.lead_in_tokens = int(windows.get("lead_in_tokens", 12))
         self.anonymous_max_tokens = int(windows.get("anonymous_max_tokens", 12))
+        self.object_min_words = int(windows.get("object_min_words", 3))
 
     @classmethod
     def from_yaml(cls, path: str | Path, person_roles: set[str] | None = None, stage: str = "parley_quotes") -> "QuoteLexicon":

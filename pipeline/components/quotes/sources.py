@@ -116,6 +116,11 @@ def governing_verb(verb: Token, lex: QuoteLexicon, depth: int) -> Source | None:
         return None
     if verb.dep_ == "ccomp" and head.lemma_.lower() not in lex.xcomp_verbs | lex.seeming_verbs:
         return Source(None)
+    if verb.dep_ == "xcomp":
+        # object control: "led some officials to describe it as …" is said by the officials
+        controller = next((c for c in head.children if c.dep_ == "dobj" and c.i < verb.i), None)
+        if controller is not None:
+            return Source(controller)
     if head.pos_ == "ADP" and head.dep_ == "prep" and head.head != head:
         head = head.head  # "by suggesting", "as saying": the verb the preposition hangs on
         if head.pos_ not in ("VERB", "AUX"):

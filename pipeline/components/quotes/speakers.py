@@ -350,17 +350,19 @@ def pronoun(res: SpeakerResolver, tok: Token) -> Speaker | None:
 
 def proper_noun(res: SpeakerResolver, tok: Token) -> Speaker | None:
     """A proper noun the model did not tag as an entity is still a name."""
-    if tok.pos_ != "PROPN" or res.crosses_paragraph(tok) or tok.lower_ in res.lex.role_words:
-        return None
+    if tok.pos_ != "PROPN" or res.crosses_paragraph(tok) or (tok.is_lower and tok.lower_ in res.lex.role_words):
+        return None  # a lower-case role word the tagger took for a name ("the prime minister") is no name
     lo = min([tok.i] + [c.i for c in tok.children if c.dep_ in ("compound", "flat")])
     span = res.doc[lo:tok.i + 1]
     return Speaker(span.text, "named", span.start_char, span.end_char, "")
 
 
-def medium(res: SpeakerResolver, tok: Token) -> Speaker | None:
-    """"a Gallup poll", "the survey conducted by Rating": the organisation a document speaks for."""
+def medium(res: SpeakerResolver, tok: Token, look_back: bool = True) -> Speaker | None:
+    """"a Gallup poll", "the survey conducted by Rating": the organisation a document
+    speaks for; "the poll" again: the organisation of the same document named before."""
     lex = res.lex
-    if tok.lemma_.lower() not in lex.medium_nouns:
+    lemma = tok.lemma_.lower()
+    if lemma not in lex.medium_nouns:
         return None
     for t in tok.subtree:
         e = res.ent_of.get(t.i)
@@ -370,6 +372,26 @@ def medium(res: SpeakerResolver, tok: Token) -> Speaker | None:
     if named:
         c = named[-1]
         return Speaker(c.text, "named", c.idx, c.idx + len(c.text), "ORG")
+    if look_back and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children):
+        for earlier in reversed(res.doc[:tok.i]):
+            if earlier.lemma_.lower() == lemma and earlier.pos_ == "NOUN":
+                found = medium(res, earlier, look_back=False)
+                if found is not None:
+                    return res.at(found, tok, "medium")
+    return None
+
+
+def surveyed_share(res: SpeakerResolver, tok: Token) -> Speaker | None:
+    """"A Gallup poll reveals …, with 41% of Americans believing that …": a share of
+    people answering a survey speaks through the survey's organisation."""
+    if not (tok.lower_ in res.lex.share_words or tok.pos_ == "NUM"):
+        return None
+    for verb in tok.ancestors:
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
+                        and c.lemma_.lower() in res.lex.medium_nouns), None)
+        if subject is not None:
+            found = medium(res, subject)
+            return res.at(found, tok, "surveyed_share") if found is not None else None
     return None
 
 
@@ -461,6 +483,7 @@ SPEAKER_RULES: list[tuple[str, SpeakerRule]] = [
     ("description", description),
     ("proper_noun", proper_noun),
     ("medium", medium),
+    ("surveyed_share", surveyed_share),
     ("anonymous", anonymous),
 ]
 
