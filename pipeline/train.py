@@ -59,6 +59,7 @@ class Example:
     stance: str
     doc_id: str
     rule_stance: str
+    rule: str  # the rule that decided rule_stance
     text: str  # the statement in its sentence, for learners that read text (the textcat comparison)
 
 
@@ -90,7 +91,7 @@ def gold_examples(item: LabelledArticle, stage: StanceClassifier) -> list[Exampl
         span._.speaker = quote.speaker
         statement, verdict = stage.read(span)
         examples.append(Example(statement_features(statement, verdict), quote.stance, item.gold.doc_id,
-                                verdict.stance, span.sent.text if span.start == span.sent.start else
+                                verdict.stance, verdict.rule, span.sent.text if span.start == span.sent.start else
                                 f"{doc[span.sent.start:span.start].text} [{span.text}]"))
     return examples
 
@@ -116,6 +117,27 @@ def fit(examples: Sequence[Example], *, seed: int = SEED, c_value: float = C_VAL
     names = vectorizer.get_feature_names_out()
     weights = {str(name): [float(coef[k][j]) for k in range(len(classes))] for j, name in enumerate(names)}
     return StatementModel(classes, [float(v) for v in intercepts], weights, dict(meta or {}))
+
+
+def predict(model: StatementModel, example: Example, override_rules: Sequence[str] = ()) -> str:
+    """The stance the stage would give a statement: the model's, or an overriding rule's."""
+    if example.rule in override_rules:
+        return example.rule_stance
+    probs = model.predict_proba(example.features)
+    return max(model.labels, key=lambda label: (probs[label], label == example.rule_stance))
+
+
+def rule_table(rows: Iterable[tuple[str, str, str, str]]) -> dict[str, dict]:
+    """Per deciding rule, over held-out statements: how often the rule's stance and the
+    model's stance were right. A rule that beats the model is a candidate for
+    ``override_rules``. ``rows``: (rule, gold, model stance, rule stance)."""
+    table: dict[str, dict] = {}
+    for rule, gold, model_stance, rule_stance in rows:
+        entry = table.setdefault(rule, {"n": 0, "rule_correct": 0, "model_correct": 0})
+        entry["n"] += 1
+        entry["rule_correct"] += rule_stance == gold
+        entry["model_correct"] += model_stance == gold
+    return dict(sorted(table.items(), key=lambda item: -item[1]["n"]))
 
 
 def statement_figures(pairs: Iterable[tuple[str, str]]) -> dict:
@@ -167,18 +189,19 @@ def cross_validate(items: Sequence[LabelledArticle], stage: StanceClassifier, k:
 
     examples_by_doc = {item.gold.doc_id: gold_examples(item, _with_model(stage, None, ())) for item in items}
     doc_ids = [item.gold.doc_id for item in items]
-    folds, pooled_pairs, pooled_rule_pairs = [], [], []
+    folds, pooled_pairs, pooled_rule_pairs, by_rule = [], [], [], []
     held_out_model: list[LabelledArticle] = []
     fold_models: dict[str, StatementModel] = {}
     for number, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=k).split(doc_ids, groups=doc_ids), start=1):
         train = [e for i in train_idx for e in examples_by_doc[doc_ids[i]]]
         test = [e for i in test_idx for e in examples_by_doc[doc_ids[i]]]
         model = fit(train, seed=seed, c_value=c_value)
-        pairs = [(e.stance, max(model.labels, key=lambda lab, p=model.predict_proba(e.features): p[lab]))
-                 for e in test]
+        pairs = [(e.stance, predict(model, e, override_rules)) for e in test]
         rule_pairs = [(e.stance, e.rule_stance) for e in test]
         pooled_pairs += pairs
         pooled_rule_pairs += rule_pairs
+        by_rule += [(e.rule, e.stance, model_stance, e.rule_stance)
+                    for e, (_, model_stance) in zip(test, pairs)]
         test_items = [items[i] for i in test_idx]
         for item in test_items:
             fold_models[item.gold.doc_id] = model
@@ -191,7 +214,7 @@ def cross_validate(items: Sequence[LabelledArticle], stage: StanceClassifier, k:
         })
     pooled_model = _pooled_end_to_end(held_out_model, stage, fold_models, override_rules)
     pooled_rules = end_to_end(held_out_model, _with_model(stage, None, ()))
-    return {"k": k, "folds": folds, "pooled": {
+    return {"k": k, "folds": folds, "rules_against_model": rule_table(by_rule), "pooled": {
         "model": {"statement": statement_figures(pooled_pairs), **pooled_model},
         "rules": {"statement": statement_figures(pooled_rule_pairs), **pooled_rules},
     }}
@@ -275,6 +298,9 @@ def format_cv(cv: dict) -> str:
         lines.append(f"fold {fold['fold']}: {fold['articles']} articles, {fold['statements']} statements")
         lines.append(_line("model", fold["model"]))
         lines.append(_line("rules", fold["rules"]))
+    lines.append("held-out statements by the rule that decided: rule right / model right (of n)")
+    for rule, entry in cv["rules_against_model"].items():
+        lines.append(f"  {rule:<20} {entry['rule_correct']:>4} / {entry['model_correct']:>4}  (of {entry['n']})")
     lines.append("pooled over all held-out articles:")
     lines.append(_line("model", cv["pooled"]["model"]))
     lines.append(_line("rules", cv["pooled"]["rules"]))

@@ -21,7 +21,8 @@ MODEL_DIR = "model"
 def describe(name: str) -> str:
     """A feature name as a reader sees it in the evidence (``word:ceasefire`` → ``ceasefire``)."""
     kind, _, value = name.partition(":")
-    return {"word": value, "pair": value, "cue": f"cue {value}", "rule": f"rule {value}"}.get(kind, name)
+    return {"word": value, "pair": value, "cue": f"cue {value}", "ctx": f"context {value}",
+            "rule": f"rule {value}"}.get(kind, name)
 
 
 class StanceClassifier:

@@ -30,6 +30,7 @@ def statement_features(statement: Statement, verdict: Verdict) -> dict[str, floa
 
     - ``word:`` / ``pair:``: lemmas and adjacent lemma pairs of the statement;
     - ``cue:``: the words of the speech act the statement hangs from ("urged", "rejected");
+    - ``ctx:``: the lemmas of the statement's sentence outside it;
     - ``rule:`` / ``rule_stance:``: which rule decided and what it said;
     - ``has:`` / ``not:``: a lexicon family present in the statement, and negated;
     - ``speaker_acts:`` / ``other_acts:``: an attitude cue whose subject is the speaker
@@ -52,6 +53,8 @@ def statement_features(statement: Statement, verdict: Verdict) -> dict[str, floa
             add(f"cue:{norm_word(token.lower_)}")
         elif not (token.is_punct or token.is_space):
             add(f"cue:{_word(token)}")
+    for word in _words(statement.frame):
+        add(f"ctx:{word}")
     add(f"rule:{verdict.rule}")
     add(f"rule_stance:{verdict.stance}")
     lexicon = statement.lexicon

@@ -53,6 +53,7 @@ class Statement:
     governors: list  # frame tokens the quote hangs from, then the cue's words
     speaker: str
     lexicon: StanceLexicon
+    frame: list[Token] = field(default_factory=list)  # the quote's sentence(s) outside it
     targets: list[Match] = field(default_factory=list)
     frame_targets: list[Match] = field(default_factory=list)
     from_previous: bool = False
@@ -73,7 +74,7 @@ class Statement:
         ordered = sorted(governors, key=lambda t: t.i) + cue_words(cue)
         governor_ids = {t.i for t in ordered if not isinstance(t, CueWord)}
         frame = list(frame)
-        statement = cls(quote, ordered, speaker, lexicon)
+        statement = cls(quote, ordered, speaker, lexicon, frame)
         statement.targets = find_targets(quote, lexicon)
         statement.frame_targets = [
             m for m in find_targets(frame, lexicon) if clause_head(frame[m[0]]).i in governor_ids
