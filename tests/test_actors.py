@@ -309,3 +309,18 @@ def test_actors_info_survives_docbin(run_doc, nlp):
     assert restored._.actor_info == doc._.actor_info
     assert restored._.actor_info["Dmitry Peskov"]["country"] == "Russia"
     assert [c for _, _, c in restored._.country_words] == ["Russia"]
+
+
+def test_actors_name_after_a_title_inside_an_entity():
+    from spacy.tokens import Doc
+
+    from pipeline.components.actors.mentions import CommonWords, name_after_title
+
+    vocab = spacy.blank("en").vocab
+    words = ["Interior", "Ministry", "Spokeswoman", "Irina", "Volk", "spoke", "at", "the", "General", "Assembly"]
+    pos = ["PROPN", "PROPN", "PROPN", "PROPN", "PROPN", "VERB", "ADP", "DET", "PROPN", "PROPN"]
+    doc = Doc(vocab, words=words, pos=pos)
+    common, titles = CommonWords(["web2"]), {"spokeswoman", "general"}
+    name = name_after_title(Span(doc, 0, 5, label="ORG"), titles, common)
+    assert (name.text, name.label_) == ("Irina Volk", "PERSON")
+    assert name_after_title(Span(doc, 8, 10, label="ORG"), titles, common) is None  # "Assembly" is no person

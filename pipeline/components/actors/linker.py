@@ -18,6 +18,7 @@ from .mentions import (
     in_subheading,
     is_hyphenated_title,
     last_constituent,
+    name_after_title,
     resolve_overlaps,
 )
 from .names import canonical_names
@@ -101,6 +102,7 @@ class ActorLinker:
             if headline_run_on(ent, registry_spans, self.common_words, headline_end):
                 continue
             ent = last_constituent(ent)
+            ent = name_after_title(ent, self.registry.title_words, self.common_words) or ent
             if ent.label_ == "PERSON":
                 ent = extend_given_names(ent, self.name_prefixes)
             cleaned = clean_mention(ent, self.name_prefixes if ent.label_ == "PERSON" else set())

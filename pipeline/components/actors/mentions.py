@@ -92,6 +92,24 @@ def last_constituent(span: Span) -> Span:
     return Span(span.doc, start, span.end, label=span.label_)
 
 
+def name_after_title(span: Span, title_words: set[str], common: CommonWords) -> Span | None:
+    """The person's name after a title word inside an entity, or None.
+
+    The model runs a title into the name it precedes, often as an organisation
+    ("Kazakh President Kassym-Jomart Tokayev", "Ministry Spokeswoman Maria
+    Zakharova"): when a capitalised title word is followed, to the end of the entity,
+    by capitalised proper nouns only, not all of them common words ("General
+    Assembly" is no person), those are a person's name.
+    """
+    last_title = max((t.i for t in span[:-1] if t.is_title and t.lower_ in title_words), default=None)
+    if last_title is None:
+        return None
+    name = span.doc[last_title + 1:span.end]
+    if not all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in name) or all(common.is_common(t.text) for t in name):
+        return None
+    return Span(span.doc, name.start, name.end, label="PERSON")
+
+
 def extend_given_names(span: Span, prefixes: set[str]) -> Span:
     """Take in capitalised proper nouns the model left out before a person's name.
 
