@@ -330,6 +330,64 @@ def object_complement(site: CueSite) -> Cue | None:
     return site.cue(lo, hi) if word_count(site.doc, lo, hi) >= 2 else None
 
 
+# --------------------------------------------------------------------------- headline
+
+HEADLINE_SEPARATORS = (":", "–", "—", "-")
+
+
+def headline(doc: Doc, lex: QuoteLexicon, quoted: list[bool]) -> list[Cue]:
+    """Attributions in the headline (SPEC s.2): "Erdoğan: Türkiye ready to host talks",
+    "Türkiye ready to host talks: Erdoğan", "Kyiv offers no grounds for talks – Kremlin",
+    "Trump considering missiles for Ukraine, Vance says". The source side is short and
+    ends with a name, a role or a group noun; the other side is the content."""
+    text = doc.text
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    line = doc.char_span(start, end if end > 0 else len(text), alignment_mode="contract")
+    if line is None or len(line) > lex.headline_max_tokens or line[-1].text in (".", "?"):
+        return []
+    separators = [t for t in line if t.text in HEADLINE_SEPARATORS and not quoted[t.i]
+                  and (t.text == ":" or (t.i > 0 and t.nbor(-1).whitespace_))]  # "Ukraine-Russia" is no separator
+    for sep in separators:
+        left, right = doc[line.start:sep.i], doc[sep.i + 1:line.end]
+        for source_side, content in ((left, right), (right, left)):
+            if sep.text != ":" and source_side is left:
+                continue  # "X – Y" attributes to the side after the dash only
+            source = _headline_source(source_side, lex)
+            lo, hi = strip_range(doc, content.start, content.end - 1, lex.all_marks)
+            if source is not None and word_count(doc, lo, hi) >= 3:
+                return [Cue(sep, sep.text, lo, hi, source, rule="headline")]
+    said = next((t for t in line if t.lemma_.lower() in lex.speech_verbs and t.i > line.start
+                 and t.nbor(-1).i > line.start), None)
+    comma = next((t for t in reversed(line[:said.i - line.start]) if t.text == ","), None) if said is not None else None
+    if comma is not None:
+        source = _headline_source(doc[comma.i + 1:said.i], lex)
+        lo, hi = strip_range(doc, line.start, comma.i - 1, lex.all_marks)
+        if source is not None and word_count(doc, lo, hi) >= 3:
+            return [Cue(said, said.text, lo, hi, source, rule="headline")]
+    return []
+
+
+def _headline_source(side, lex: QuoteLexicon) -> Token | None:
+    """The token naming a headline's source, when ``side`` is a short source phrase."""
+    words = [t for t in side if not t.is_punct]
+    if not words or len(words) > lex.headline_source_max_words:
+        return None
+    last = words[-1]
+    if last.lemma_.lower() in lex.non_source_heads:
+        return None
+    if last.ent_type_ in lex.speaker_labels or (last.is_upper and len(last.text) > 1):
+        return last
+    if last.lemma_.lower() in lex.role_words | lex.group_nouns:
+        return last
+    return None
+
+
+DOC_CUE_RULES: list[tuple[str, Callable[[Doc, QuoteLexicon, list[bool]], list[Cue]]]] = [
+    ("headline", headline),
+]
+
+
 # --------------------------------------------------------------------------- the order
 
 CUE_RULES: list[tuple[str, CueRule]] = [
@@ -361,9 +419,10 @@ def find_cues(doc: Doc, lex: QuoteLexicon, quoted: list[bool]) -> list[Cue]:
         quoted: True for tokens inside quotation marks (they cue nothing).
 
     Returns:
-        The cues in text order; each names the rule that found it.
+        The cues (the document-level rules' first, then the token rules' in text
+        order); each names the rule that found it.
     """
-    cues: list[Cue] = []
+    cues: list[Cue] = [cue for _, rule in DOC_CUE_RULES for cue in rule(doc, lex, quoted)]
     for tok in doc:
         if quoted[tok.i]:
             continue
