@@ -298,6 +298,16 @@ def sourceless_act(doc: Doc, lex: QuoteLexicon, q: QuoteCandidate) -> bool:
     return q.kind == "indirect" and q.source_i < 0 and q.rule in NOUN_PHRASE_ACTS
 
 
+def journalist_question(doc: Doc, lex: QuoteLexicon, q: QuoteCandidate) -> bool:
+    """"Asked about US comments on a meeting, …": content that is the question put to the
+    source ("(when) asked about …") is not the source's statement."""
+    span = doc.char_span(q.start, q.end, alignment_mode="expand")
+    if span is None or q.kind != "indirect":
+        return False
+    first = span[1] if len(span) > 1 and span[0].lower_ in ("when", "if", "after") else span[0]
+    return first.lemma_.lower() in lex.question_cues and first.tag_ == "VBN"
+
+
 NOUN_PHRASE_ACTS = {"demand_on_someone", "accusation", "prepositional", "object_complement", "stated_object"}
 
 QuoteFilter = Callable[[Doc, QuoteLexicon, QuoteCandidate], bool]
@@ -305,4 +315,5 @@ QuoteFilter = Callable[[Doc, QuoteLexicon, QuoteCandidate], bool]
 QUOTE_FILTERS: list[tuple[str, QuoteFilter]] = [
     ("unfit_source", unfit_source),
     ("sourceless_act", sourceless_act),
+    ("journalist_question", journalist_question),
 ]

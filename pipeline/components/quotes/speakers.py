@@ -219,11 +219,11 @@ class SpeakerResolver:
             lemma = tok.lemma_.lower()
             plural = self.is_plural(tok)
             if lemma in lex.role_words and not plural:
-                named = description(self, tok)
-                if named is not None:
-                    spoke = tok.head.lemma_.lower() in lex.clause_verbs | lex.reaction_verbs
-                    yield Mention(named, tok.i, self.sent_of(tok.i), self.para_of(tok.i), True, spoke, False, "person",
-                                  self.gender.get(named.text.lower(), ""))
+                # "the minister was asked …": the person the article titles so, else the description
+                who = description(self, tok) or anonymous(self, tok)
+                spoke = tok.head.lemma_.lower() in lex.clause_verbs | lex.reaction_verbs
+                gender = self.gender.get(who.text.lower(), "") or gender_code(lex.gendered_nouns.get(lemma))
+                yield Mention(who, tok.i, self.sent_of(tok.i), self.para_of(tok.i), True, spoke, False, "person", gender)
                 continue
             if lemma in lex.medium_nouns and not plural:
                 kind = "thing"
