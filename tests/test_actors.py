@@ -324,3 +324,15 @@ def test_actors_name_after_a_title_inside_an_entity():
     name = name_after_title(Span(doc, 0, 5, label="ORG"), titles, common)
     assert (name.text, name.label_) == ("Irina Volk", "PERSON")
     assert name_after_title(Span(doc, 8, 10, label="ORG"), titles, common) is None  # "Assembly" is no person
+
+
+def test_actors_title_before_a_name_is_no_organisation():
+    from spacy.tokens import Doc
+
+    from pipeline.components.actors.mentions import is_title_before_name
+
+    words = ["Chief", "Trade", "Envoy", "Lena", "Ortiz", "met", "the", "Trade", "Council", "."]
+    pos = ["PROPN", "PROPN", "PROPN", "PROPN", "PROPN", "VERB", "DET", "PROPN", "PROPN", "PUNCT"]
+    doc = Doc(spacy.blank("en").vocab, words=words, pos=pos)
+    assert is_title_before_name(Span(doc, 0, 3, label="ORG"), {"envoy"})
+    assert not is_title_before_name(Span(doc, 7, 9, label="ORG"), {"envoy"})

@@ -17,6 +17,7 @@ from .mentions import (
     headline_run_on,
     in_subheading,
     is_hyphenated_title,
+    is_title_before_name,
     last_constituent,
     name_after_title,
     resolve_overlaps,
@@ -100,6 +101,8 @@ class ActorLinker:
             if ent.label_ not in ACTOR_LABELS or in_subheading(ent, text, headline_end):
                 continue
             if headline_run_on(ent, registry_spans, self.common_words, headline_end):
+                continue
+            if is_title_before_name(ent, self.registry.title_words):
                 continue
             ent = last_constituent(ent)
             ent = name_after_title(ent, self.registry.title_words, self.common_words) or ent

@@ -110,6 +110,14 @@ def name_after_title(span: Span, title_words: set[str], common: CommonWords) -> 
     return Span(span.doc, name.start, name.end, label="PERSON")
 
 
+def is_title_before_name(span: Span, title_words: set[str]) -> bool:
+    """Whether an entity is a title, not an actor: it ends with a title word and a
+    capitalised name follows ("US National Security Advisor | Jake Sullivan")."""
+    doc = span.doc
+    nxt = doc[span.end] if span.end < len(doc) else None
+    return span[-1].lower_ in title_words and nxt is not None and nxt.pos_ == "PROPN" and nxt.is_title
+
+
 def extend_given_names(span: Span, prefixes: set[str]) -> Span:
     """Take in capitalised proper nouns the model left out before a person's name.
 
