@@ -593,10 +593,19 @@ def article_spans(text: str, entities: pd.DataFrame, quotes: pd.DataFrame, dates
     return {"text": text, "tokens": tokens, "spans": spans}, colors
 
 
-# displaCy's span-start template, with one addition: before the (absolutely placed)
-# label, the same label in flow, invisible and zero-high, so the token is at least as
-# wide as its label. displaCy stacks overlapping spans in separate rows, so with
-# every label inside its own token no label can run over a neighbour's.
+# displaCy's span templates with one addition: before the (absolutely placed) label,
+# the same label in flow, invisible and zero-high, so the token is at least as wide as
+# its label. displaCy stacks overlapping spans in separate rows, so with every label
+# inside its own token no label can run over a neighbour's. The token template puts
+# the labels before the token's text, so that the text stays the token's last line
+# and sits on the line's baseline.
+SPAN_TOKEN = """
+<span style="font-weight: bold; display: inline-block; position: relative; height: {total_height}px;">
+    {span_starts}
+    {text}
+    {span_slices}
+</span>
+"""
 SPAN_START = """
 <span class="span-room" aria-hidden="true">{label}{kb_link}</span>
 <span class="span-bar" style="background: {bg}; top: {top_offset}px; height: 4px; border-top-left-radius: 3px; border-bottom-left-radius: 3px; left: -1px; width: calc(100% + 2px); position: absolute;">
@@ -608,10 +617,10 @@ SPAN_START = """
 def render_article_text(text: str, entities: pd.DataFrame, quotes: pd.DataFrame, dates: pd.DataFrame,
                         actor_ids: Optional[dict[str, str]] = None) -> str:
     """One article's text with its entities, quotes, speakers and dates, via displaCy."""
-    from spacy.displacy.templates import TPL_SPAN, TPL_SPAN_SLICE
+    from spacy.displacy.templates import TPL_SPAN_SLICE
 
     parsed, colors = article_spans(text, entities, quotes, dates, actor_ids)
-    template = {"span": TPL_SPAN, "slice": TPL_SPAN_SLICE, "start": SPAN_START}
+    template = {"span": SPAN_TOKEN, "slice": TPL_SPAN_SLICE, "start": SPAN_START}
     markup = displacy.render(parsed, style="span", manual=True, page=False, jupyter=False,
                              options={"colors": colors, "template": template})
     # displaCy writes each plain token followed by a space; line breaks become <br>.
