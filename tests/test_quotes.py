@@ -1,4 +1,4 @@
-"""Tests for the quotes stage: quote marks, cues, speakers (pipeline/components/quotes.py)."""
+"""Tests for the quotes stage: quote marks, cues, speakers (pipeline/components/quotes/)."""
 from pathlib import Path
 
 import pytest
@@ -334,6 +334,78 @@ def test_quotes_plural_pronoun_takes_previous_group_speaker(nlp):
     assert found[1]["speaker_text"] == "They"
 
 
+@pytest.mark.parametrize(
+    "text, content, speaker, cue",
+    [
+        ("Lithuania accused Belarus of staging the border incident.",
+         "Belarus of staging the border incident", "Lithuania", "accused"),
+        ("The foreign ministry branded the proposal a provocation.",
+         "the proposal a provocation", "The foreign ministry", "branded"),
+        ("The Pope urged both sides to agree a Christmas truce.",
+         "both sides to agree a Christmas truce", "Pope", "urged"),
+        # the object and its infinitive are kept whole
+        ("The Polish president called for eight countries to be guarantors of any settlement.",
+         "eight countries to be guarantors of any settlement", "The Polish president", "called for"),
+        ("The mayor called on both armies to open a corridor for the wounded.",
+         "both armies to open a corridor for the wounded", "The mayor", "called on"),
+    ],
+)
+def test_quotes_noun_phrase_speech_acts_whole(nlp, text, content, speaker, cue):
+    found = quotes(nlp, text)
+    assert [(q["text"], q["speaker"], q["cue"]) for q in found] == [(content, speaker, cue)]
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("Zelensky: Ukraine ready to host talks on the grain corridor\n\nThe meeting is planned for May.",
+         "Ukraine ready to host talks on the grain corridor", "Volodymyr Zelensky"),
+        ("Ceasefire must come before any vote on borders – Kremlin\n\nOfficials gave no details.",
+         "Ceasefire must come before any vote on borders", "Kremlin"),
+        ("Grain corridor talks will resume next month, Erdoğan says\n\nOfficials gave no details.",
+         "Grain corridor talks will resume next month", "Recep Tayyip Erdoğan"),
+    ],
+)
+def test_quotes_headline_attribution(nlp, text, content, speaker):
+    found = [q for q in quotes(nlp, text) if q["text"] == content]
+    assert found and found[0]["speaker"] in (speaker, speaker.split()[-1])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prospects for Peace: What the Summit in Geneva Could Bring\n\nThe summit opens on Monday.",
+        "Ukraine war: the long road to the negotiating table\n\nThe summit opens on Monday.",
+    ],
+)
+def test_quotes_headline_label_is_no_source(nlp, text):
+    assert quotes(nlp, text) == []
+
+
+def test_quotes_journalists_question_is_not_a_statement(nlp):
+    text = (
+        "Asked about reports of a new offensive in the south, the general declined to comment. "
+        "Asked whether the talks would resume, Dmitry Peskov said the Kremlin was waiting for a reply from Kyiv."
+    )
+    found = quotes(nlp, text)
+    assert [(q["text"], q["speaker"]) for q in found] == [
+        ("the Kremlin was waiting for a reply from Kyiv", "Dmitry Peskov")
+    ]
+
+
+def test_quotes_speech_verb_subject_over_according_to(nlp):
+    text = "According to diplomatic sources, presidential aide Olena Marchuk said the swap would happen soon."
+    found = quotes(nlp, text)
+    assert [(q["text"], q["speaker"]) for q in found] == [("the swap would happen soon", "Olena Marchuk")]
+
+
+def test_quotes_rules_named_in_evidence(nlp):
+    doc = nlp("The minister said the bridge would reopen. Lithuania accused Belarus of staging the incident.")
+    assert [(s._.cue_rule, s._.speaker_rule) for s in doc.spans[QUOTES_KEY]] == [
+        ("reported_clause", "anonymous"), ("accusation", "entity")
+    ]
+
+
 # ----------------------------------------------------------------- component
 
 
@@ -344,6 +416,16 @@ def test_quotes_component_serialises(nlp, tmp_path):
     other = QuoteExtractor(nlp, "copy", cues_path="")
     other.from_disk(tmp_path / "quotes")
     assert other.lexicon.speech_verbs == component.lexicon.speech_verbs
+
+
+def test_quotes_lexicon_unknown_key_names_file_and_key(tmp_path):
+    from pipeline.components.lexicon import LexiconError
+
+    bad = tmp_path / "quotes.yml"
+    bad.write_text(CUES.read_text(encoding="utf-8") + "\nspeach_verbs: [say]\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="speach_verbs") as err:
+        QuoteLexicon.from_yaml(bad)
+    assert str(bad) in str(err.value)
 
 
 def test_quotes_component_on_empty_text(nlp):

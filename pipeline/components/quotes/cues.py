@@ -269,7 +269,7 @@ def accusation(site: CueSite) -> Cue | None:
 def prepositional(site: CueSite) -> Cue | None:
     """"called for a ceasefire", "insists on guarantees", "ruled out talks": the object
     of the cue's preposition or particle."""
-    tok, lex = site.tok, site.lex
+    tok, lex, doc = site.tok, site.lex, site.doc
     wanted = lex.prep_cues.get(site.lemma)
     if not wanted:
         return None
@@ -278,8 +278,13 @@ def prepositional(site: CueSite) -> Cue | None:
     if prep is None:  # "spoke on several occasions about …": hung on the first object
         prep = next((g for c in children if c.dep_ == "prep" for o in c.children if o.dep_ == "pobj"
                      for g in o.children if g.dep_ == "prep" and g.lower_ in wanted), None)
-    if prep is None:
-        return None
+    if prep is None:  # "called for eight countries to be guarantors": a for-to clause
+        clause = next((c for c in children if c.dep_ in ("advcl", "ccomp") and c.i > tok.i and any(
+            m.dep_ == "mark" and m.lower_ in wanted and m.i == c.left_edge.i for m in c.children)), None)
+        if clause is None:
+            return None
+        lo, hi = site.strip(clause.left_edge.i + 1, clause.right_edge.i)
+        return site.cue(lo, hi, f"{tok.text} {doc[clause.left_edge.i].text}") if hi - lo >= 1 else None
     if prep.dep_ == "prep":
         objs = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
     else:
@@ -320,7 +325,7 @@ def object_complement(site: CueSite) -> Cue | None:
     if dobj is None:
         return None
     complement = next((c for c in tok.children if c.i > dobj.i and (
-        c.dep_ in ("oprd", "xcomp", "ccomp", "acomp") or (c.dep_ == "prep" and c.lower_ == "as"))), None)
+        c.dep_ in ("oprd", "xcomp", "ccomp", "acomp", "dobj") or (c.dep_ == "prep" and c.lower_ == "as"))), None)
     if complement is None:  # the parser hung the complement on the object ("called Washington's criticism absurd")
         complement = next((c for c in dobj.children if c.i > dobj.i and (
             c.dep_ in ("amod", "appos", "oprd") or (c.dep_ == "prep" and c.lower_ == "as"))), None)
@@ -376,6 +381,8 @@ def _headline_source(side, lex: QuoteLexicon) -> Token | None:
     last = words[-1]
     if last.lemma_.lower() in lex.non_source_heads:
         return None
+    if any(not (t.is_punct or t.dep_ == "case" or last.i >= t.head.i > t.i) for t in words[:-1]):
+        return None  # the side must be one noun phrase ending in its head ("Russia's Lavrov", not "Prospects for Peace")
     if last.ent_type_ in lex.speaker_labels or (last.is_upper and len(last.text) > 1):
         return last
     if last.lemma_.lower() in lex.role_words | lex.group_nouns:

@@ -93,8 +93,7 @@ def noun_modifier(verb: Token, lex: QuoteLexicon, depth: int) -> Source | None:
     if noun.lemma_.lower() in lex.medium_nouns:
         if noun.dep_ in ("dobj", "attr") and noun.head.pos_ in ("VERB", "AUX") and depth < MAX_CLIMB:
             return find_source_of(noun.head, lex, depth + 1)
-        if noun.dep_ in ("nsubj", "nsubjpass"):
-            return Source(noun)
+        return Source(noun)  # "a joint statement (that) called for …": the document speaks
     return None
 
 

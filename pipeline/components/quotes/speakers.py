@@ -64,7 +64,8 @@ class SpeakerResolver:
         for ent in doc.ents:
             for t in ent:
                 self.ent_of[t.i] = ent
-        self.persons = [e for e in doc.ents if e.label_ in lex.person_labels]
+        # a name after an honorific is a person whatever label the model gave it ("Ms Olena Marchuk")
+        self.persons = [e for e in doc.ents if e.label_ in lex.person_labels or self.honorific(e)]
         self.actor_info: dict = doc._.actor_info if Doc.has_extension("actor_info") else {}
         self.gender = self._genders()
         self.titles = self._titles()
@@ -74,6 +75,15 @@ class SpeakerResolver:
         self.spoken: list[Mention] = []  # the speakers resolved so far, in text order
 
     # -- names
+    def honorific(self, ent: Span) -> str:
+        """The honorific before or opening a name ("mr", "ms" …), "" when none."""
+        before = self.doc[ent.start - 1].lower_.rstrip(".") if ent.start > 0 else ""
+        first = ent[0].lower_.rstrip(".")
+        return first if first in self.lex.honorifics else before if before in self.lex.honorifics else ""
+
+    def is_person(self, ent: Span) -> bool:
+        return ent.label_ in self.lex.person_labels or bool(self.honorific(ent))
+
     def canonical(self, ent: Span) -> str:
         """The entity's name in this document, as the actors stage grouped it."""
         return ent._.canonical or ent.text.strip()
@@ -82,7 +92,10 @@ class SpeakerResolver:
         return self.canonical(ent).lower()
 
     def named(self, ent: Span, rule: str = "") -> Speaker:
-        return Speaker(self.canonical(ent), "named", ent.start_char, ent.end_char, ent.label_, rule)
+        label = ent.label_
+        if label not in self.lex.person_labels and self.is_person(ent):
+            label = sorted(self.lex.person_labels)[0]
+        return Speaker(self.canonical(ent), "named", ent.start_char, ent.end_char, label, rule)
 
     def _genders(self) -> dict[str, str]:
         """Gender per canonical name (lower-cased): from the actors stage's info, then
@@ -93,13 +106,8 @@ class SpeakerResolver:
             if g:
                 out[name.lower()] = g
         for ent in self.persons:
-            g = ""
-            prev = self.doc[ent.start - 1] if ent.start > 0 else None
-            if prev is not None and prev.lower_.rstrip(".") in self.lex.honorifics:
-                g = gender_code(self.lex.honorifics[prev.lower_.rstrip(".")])
-            first = ent[0].lower_.rstrip(".")
-            if first in self.lex.honorifics:
-                g = gender_code(self.lex.honorifics[first])
+            honorific = self.honorific(ent)
+            g = gender_code(self.lex.honorifics[honorific]) if honorific else ""
             root = ent.root
             near = list(root.children) + ([root.head] if root.dep_ == "appos" else [])
             for t in near:
@@ -200,7 +208,7 @@ class SpeakerResolver:
         for ent in self.doc.ents:
             if ent.label_ not in lex.speaker_labels or self.in_content[ent.start]:
                 continue
-            person = ent.label_ in lex.person_labels
+            person = self.is_person(ent)
             root = ent.root
             verb = root.head if root.dep_ in ("nsubj", "nsubjpass") else (
                 root.head.head if root.dep_ in ("appos", "compound") else None)
@@ -336,7 +344,7 @@ def pronoun(res: SpeakerResolver, tok: Token) -> Speaker | None:
     if kind == "person":
         fits = lambda m: m.kind == "person" and not m.plural and not (gender and m.gender and m.gender != gender)  # noqa: E731
     elif kind == "group":
-        fits = lambda m: m.plural or (m.kind == "group" and m.speaker.kind == "named")  # noqa: E731
+        fits = lambda m: m.plural or m.kind == "group"  # noqa: E731  (a delegation, a government)
         prefer = lambda m: m.plural  # noqa: E731  (people before an institution named in the singular)
     elif kind == "thing":
         fits = lambda m: not m.plural and m.kind in ("group", "thing")  # noqa: E731
@@ -449,7 +457,7 @@ def anonymous(res: SpeakerResolver, tok: Token) -> Speaker:
     for c in tok.children:
         if c.dep_ in ("appos", "punct", "advmod") and c.i > tok.i:
             drop.update(t.i for t in c.subtree)
-        if (c.dep_ == "acl" and c.i > tok.i and c.tag_ in ("VBG", "VBN")) or c.dep_ == "relcl":
+        if (c.dep_ == "acl" and c.i > tok.i) or c.dep_ == "relcl":
             drop.update(t.i for t in c.subtree)
     toks = [t for t in tok.subtree if t.i not in drop]
     lo, hi = toks[0].i, toks[-1].i
