@@ -184,8 +184,10 @@ def reported_clause(site: CueSite) -> Cue | None:
     lo, hi = comp.left_edge.i, comp.right_edge.i
     lo, hi = cut_paragraph(doc, lo, hi, comp.i if comp.i > tok.i else hi)
     for t in doc[comp.i + 1:hi + 1]:
-        # "…, adding he thought …": a second cue ends the first content
-        if t.tag_ == "VBG" and t.dep_ in ("advcl", "conj") and t.lemma_.lower() in lex.clause_verbs:
+        # "…, adding he thought …", "…, while Zelensky said …": a second cue ends the first
+        # content (a second speaker only when named: "and he expects …" goes on)
+        if t.dep_ in ("advcl", "conj") and t.lemma_.lower() in lex.clause_verbs and (
+                t.tag_ == "VBG" or any(c.dep_ == "nsubj" and c.pos_ == "PROPN" for c in t.children)):
             hi = t.left_edge.i - 1
             break
     lo = skip_leading_time(doc, lo, hi)

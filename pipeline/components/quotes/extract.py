@@ -112,11 +112,11 @@ def indirect_quotes(doc: Doc, lex: QuoteLexicon, cues: list[Cue], spans: list[Qu
 def drop_nested(indirect: list[tuple[Cue, QuoteCandidate]], lex: QuoteLexicon) -> list[tuple[Cue, QuoteCandidate]]:
     """Nested cues: "said he believed X" keeps the outer clause, unless only the inner
     one names a source ("It should be noted that the Kremlin suggested …") or the
-    outer one is a source phrase ("according to …")."""
-    # "According to sources, Medinsky said X": a speech verb with a subject of its own
-    # names the speaker, the source phrase only where the words came from
+    outer one only relays ("according to …", "…, RIA reported")."""
+    # "According to sources, Medinsky said X", "Medvedev said X, RIA reported": a speech
+    # verb with a subject of its own names the speaker; the relay only where the words came from
     indirect = [(cue, cand) for cue, cand in indirect if not (
-        cue.rule == "source_phrase" and any(
+        cue.rule in lex.relaying_cue_rules and any(
             c2 is not cue and q2.source_i >= 0 and cue.lo <= c2.token.i <= cue.hi
             and c2.token.lemma_.lower() in lex.speech_verbs for c2, q2 in indirect))]
     kept: list[tuple[Cue, QuoteCandidate]] = []

@@ -15,6 +15,7 @@ _WORDS = ("speech_verbs", "cognition_verbs", "weak_verbs", "xcomp_verbs", "objec
           "title_words", "group_nouns", "medium_nouns", "question_words", "question_cues", "headline_cues",
           "content_nouns", "cue_adjectives", "relative_pronouns", "seeming_verbs", "agent_prepositions", "quoting_verbs",
           "direct_quote_verbs", "reaction_verbs", "share_words",
+          "relaying_cue_rules",
           "speaker_labels", "person_labels", "group_labels")
 _MAPS = ("antecedent_weights", "role_synonyms", "prep_cues", "object_prep_cues", "honorifics", "gendered_nouns", "double_marks", "single_marks", "windows")
 _NUMBERS = ("min_direct_words", "inherit_window", "pronoun_window")
@@ -80,6 +81,7 @@ class QuoteLexicon:
         self.direct_quote_verbs = low("direct_quote_verbs")
         self.reaction_verbs = low("reaction_verbs")
         self.share_words = low("share_words")
+        self.relaying_cue_rules = set(r.get("relaying_cue_rules") or [])
         self.antecedent_weights = {str(k): float(v) for k, v in (r.get("antecedent_weights") or {}).items()}
         self.headline_cues = low("headline_cues")
         self.honorifics = {str(k).lower(): v for k, v in (r.get("honorifics") or {}).items()}
