@@ -336,3 +336,24 @@ def test_actors_title_before_a_name_is_no_organisation():
     doc = Doc(spacy.blank("en").vocab, words=words, pos=pos)
     assert is_title_before_name(Span(doc, 0, 3, label="ORG"), {"envoy"})
     assert not is_title_before_name(Span(doc, 7, 9, label="ORG"), {"envoy"})
+
+
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ("{canonical: Ana Lund, label: PERSON, afiliation: Kremlin}", "actors entry 'Ana Lund': unknown key 'afiliation'"),
+        ("{canonical: Ana Lund}", "actors entry 'Ana Lund': missing key 'label'"),
+        ("{canonical: Ana Lund, label: PERSONS}", "label must be one of"),
+        ("{canonical: Ana Lund, label: PERSON, gender: x}", "gender must be m or f"),
+    ],
+)
+def test_actors_registry_entry_typo_names_file_entry_and_key(tmp_path, entry, message):
+    from pipeline.components.actors.registry import check_registry_file
+    from pipeline.components.lexicon import LexiconError, checker_for
+
+    path = tmp_path / "actors.yml"
+    path.write_text(f"actors:\n  - {entry}\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=message) as caught:
+        check_registry_file(str(path))
+    assert str(path) in str(caught.value)
+    assert checker_for("parley_actors", "registry_path") is check_registry_file  # what check_config runs

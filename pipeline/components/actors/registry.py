@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..lexicon import LexiconSchema, load_lexicon, register_schema
+from ..lexicon import LexiconError, LexiconSchema, load_lexicon, register_checker, register_schema
 
 ROLE_PREFIX = "role:"
 GENDER_CODES = {"m": "m", "f": "f", "he": "m", "she": "f", "male": "m", "female": "f"}
@@ -22,6 +22,11 @@ REGISTRY_SCHEMA = LexiconSchema(optional={
     "nationalities": dict, "never_actors": list, "org_suffixes": list, "common_word_lists": list,
 })
 register_schema("parley_actors", "registry_path", REGISTRY_SCHEMA)
+# the keys of one entry of ``actors`` and ``roles``, each with whether it is required
+ACTOR_KEYS = {"canonical": True, "label": True, "aliases": False, "gender": False, "affiliation": False, "country": False}
+ROLE_KEYS = {"titles": True, "holders": True}
+HOLDER_KEYS = {"actor": True, "start": False, "end": False}
+LABELS = ("PERSON", "ORG", "GPE")
 
 
 def gender_code(value: str | None) -> str:
@@ -71,7 +76,22 @@ class Registry:
     common_word_lists: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Registry":
+    def from_dict(cls, data: dict, source: str = "actor registry") -> "Registry":
+        """The registry from its file's mapping; LexiconError (naming ``source``, the entry
+        and the key) for an entry with an unknown or missing key, a label other than
+        PERSON/ORG/GPE or a gender other than m/f."""
+        for entry in data.get("actors") or []:
+            _check_entry(entry, ACTOR_KEYS, source, "actors")
+            if entry["label"] not in LABELS:
+                raise LexiconError(f"{source}: actors entry {entry['canonical']!r}: label must be one of "
+                                   f"{', '.join(LABELS)}, not {entry['label']!r}")
+            if entry.get("gender") and not gender_code(entry["gender"]):
+                raise LexiconError(f"{source}: actors entry {entry['canonical']!r}: gender must be m or f, "
+                                   f"not {entry['gender']!r}")
+        for entry in data.get("roles") or []:
+            _check_entry(entry, ROLE_KEYS, source, "roles")
+            for holder in entry["holders"]:
+                _check_entry(holder, HOLDER_KEYS, source, "roles holder")
         actors = {
             a["canonical"]: {
                 "label": a["label"],
@@ -101,7 +121,7 @@ class Registry:
     @classmethod
     def from_yaml(cls, path: Path | str, stage: str = "parley_actors") -> "Registry":
         """Read the registry file through the shared lexicon loader (LexiconError if unusable)."""
-        return cls.from_dict(load_lexicon(path, REGISTRY_SCHEMA, stage=stage))
+        return cls.from_dict(load_lexicon(path, REGISTRY_SCHEMA, stage=stage), source=str(path))
 
     def to_dict(self) -> dict:
         return {
@@ -161,6 +181,26 @@ class Registry:
             for index, role in enumerate(self.roles)
             for form in spelling_variants(role["titles"])
         ]
+
+
+def _check_entry(entry, keys: dict[str, bool], source: str, kind: str) -> None:
+    if not isinstance(entry, dict):
+        raise LexiconError(f"{source}: each {kind} entry must be a mapping, not {entry!r}")
+    name = entry.get("canonical") or entry.get("actor") or entry.get("titles") or entry
+    for key in entry:
+        if key not in keys:
+            raise LexiconError(f"{source}: {kind} entry {name!r}: unknown key {key!r} (allowed: {', '.join(keys)})")
+    for key, required in keys.items():
+        if required and key not in entry:
+            raise LexiconError(f"{source}: {kind} entry {name!r}: missing key {key!r}")
+
+
+def check_registry_file(path: str) -> None:
+    """``nlp.check_config``'s check of ``registry_path``: the whole registry, entries included."""
+    Registry.from_yaml(path, stage="[components.parley_actors] registry_path")
+
+
+register_checker("parley_actors", "registry_path", check_registry_file)
 
 
 def spelling_variants(forms: list[str]) -> list[str]:
