@@ -15,7 +15,7 @@ _WORDS = ("speech_verbs", "cognition_verbs", "weak_verbs", "xcomp_verbs", "objec
           "title_words", "group_nouns", "medium_nouns", "question_words", "question_cues", "headline_cues",
           "content_nouns", "cue_adjectives", "relative_pronouns", "seeming_verbs", "agent_prepositions", "quoting_verbs",
           "direct_quote_verbs", "reaction_verbs", "share_words",
-          "relaying_cue_rules",
+          "relaying_cue_rules", "inference_verbs",
           "speaker_labels", "person_labels", "group_labels")
 _MAPS = ("antecedent_weights", "role_synonyms", "prep_cues", "object_prep_cues", "honorifics", "gendered_nouns", "double_marks", "single_marks", "windows")
 _NUMBERS = ("min_direct_words", "inherit_window", "pronoun_window")
@@ -81,6 +81,7 @@ class QuoteLexicon:
         self.direct_quote_verbs = low("direct_quote_verbs")
         self.reaction_verbs = low("reaction_verbs")
         self.share_words = low("share_words")
+        self.inference_verbs = low("inference_verbs")
         self.relaying_cue_rules = set(r.get("relaying_cue_rules") or [])
         self.antecedent_weights = {str(k): float(v) for k, v in (r.get("antecedent_weights") or {}).items()}
         self.headline_cues = low("headline_cues")
@@ -111,6 +112,7 @@ class QuoteLexicon:
         self.lead_in_tokens = int(windows.get("lead_in_tokens", 12))
         self.anonymous_max_tokens = int(windows.get("anonymous_max_tokens", 12))
         self.object_min_words = int(windows.get("object_min_words", 3))
+        self.subject_gap_tokens = int(windows.get("subject_gap_tokens", 8))
         self.headline_max_tokens = int(windows.get("headline_max_tokens", 30))
         self.headline_source_max_words = int(windows.get("headline_source_max_words", 4))
 

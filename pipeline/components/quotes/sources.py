@@ -127,6 +127,31 @@ def governing_verb(verb: Token, lex: QuoteLexicon, depth: int) -> Source | None:
     return find_source_of(head, lex, depth + 1)
 
 
+def participle_of_speaker(verb: Token, lex: QuoteLexicon, depth: int) -> Source | None:
+    """"The Kremlin said …, adding that …": a participle of speech hung inside the reported
+    clause still has the subject of the speech verb above it."""
+    if verb.tag_ != "VBG" or verb.dep_ != "advcl" or depth >= MAX_CLIMB or verb.lemma_.lower() in lex.inference_verbs:
+        return None  # "…, suggesting Moscow plays hardball" is the writer's inference
+    for above in verb.ancestors:
+        if above.lemma_.lower() in lex.speech_verbs and above.pos_ == "VERB":
+            return find_source_of(above, lex, depth + 1)
+    return None
+
+
+def nearest_name(verb: Token, lex: QuoteLexicon, depth: int) -> Source | None:
+    """A finite speech verb the parser left without subject ("…, US Secretary of State
+    Marco Rubio said …" parsed as an apposition): the name just before it."""
+    if depth > 0 or verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.lemma_.lower() not in lex.speech_verbs:
+        return None
+    doc = verb.doc
+    for tok in reversed(doc[max(verb.sent.start, verb.i - lex.subject_gap_tokens):verb.i]):
+        if tok.ent_type_ in lex.speaker_labels and tok.dep_ not in ("pobj", "poss", "compound"):
+            return Source(tok)
+        if tok.text in (".", ";", ":") or tok.pos_ == "VERB" and tok.dep_ not in ("advcl", "ccomp", "acl", "relcl"):
+            return None
+    return None
+
+
 SOURCE_RULES: list[tuple[str, SourceRule]] = [
     ("quoted_person", quoted_person),
     ("subject", subject),
@@ -134,7 +159,9 @@ SOURCE_RULES: list[tuple[str, SourceRule]] = [
     ("agent", agent),
     ("noun_modifier", noun_modifier),
     ("relative_clause", relative_clause),
+    ("participle_of_speaker", participle_of_speaker),
     ("governing_verb", governing_verb),
+    ("nearest_name", nearest_name),
 ]
 
 
