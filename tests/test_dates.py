@@ -441,3 +441,33 @@ def test_dates_factory_is_registered():
 def test_dates_component_fall_of_a_city_is_no_season(dates_nlp):
     found = run(dates_nlp, "After the fall of Avdiivka, the army planned to regroup by next fall.", "2024-03-01")
     assert found == [("next fall", "2024-FA", "")]
+
+
+# --------------------------------------------------------------------------- parts of days, feasts, ranges
+@pytest.mark.parametrize("text, anchor, tense, value, mod", [
+    ("late Tuesday", dt.date(2024, 9, 12), "past", "2024-09-10", "END"),
+    ("early on Friday", dt.date(2024, 9, 12), "future", "2024-09-13", "START"),
+    ("this Saturday", dt.date(2024, 9, 11), "present", "2024-09-14", ""),  # not yet past: the coming one
+    ("this Saturday", dt.date(2024, 9, 11), "past", "2024-09-07", ""),
+    ("Easter", dt.date(2024, 2, 1), "future", "2024-03-31", ""),
+    ("Orthodox Easter", dt.date(2024, 2, 1), "future", "2024-05-05", ""),
+    ("2019-20", None, "", "2019", ""),
+    ("2019-12", None, "", "2019-12", ""),  # a month, not two years
+    ("a fortnight ago", dt.date(2024, 9, 12), "past", "2024-W35", ""),
+    ("not long ago", dt.date(2024, 9, 12), "past", "PAST_REF", ""),
+])
+def test_dates_normaliser_more_expressions(text, anchor, tense, value, mod):
+    result = normalise(text, anchor, tense)
+    assert (result.value, result.mod) == (value, mod)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The delegations left Vienna late on Tuesday night, a spokesman said.", [("late on Tuesday night", "2024-09-10", "END")]),
+    ("Contacts between the envoys broke off in May.", [("May", "2024-05", "")]),
+    ("Shelling eased between May and June, monitors reported.", [("May", "2024-05", ""), ("June", "2024-06", "")]),
+    ("Earlier in the day, the foreign ministry summoned the ambassador.", [("Earlier in the day", "2024-09-12", "")]),
+    ("Sirens sounded over the capital in the past 48 hours.", []),
+    ("Both armies are stockpiling shells for an autumn-winter offensive.", []),
+])
+def test_dates_component_finds_these_expressions(dates_nlp, text, expected):
+    assert run(dates_nlp, text, "2024-09-12") == expected

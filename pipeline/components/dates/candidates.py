@@ -30,7 +30,7 @@ def find_candidates(doc: Doc, lexicon: DateLexicon) -> list[tuple[int, int]]:
         for match in regex.finditer(text):
             group = "d" if "d" in regex.groupindex and match.group("d") is not None else 0
             start, end = match.start(group), match.end(group)
-            if clean_text(text[start:end]) in lexicon.holidays or not any(
+            if clean_text(text[start:end]) in lexicon.holiday_names or not any(
                     name_start <= start and end <= name_end for name_start, name_end in names):
                 spans.add((start, end))
     out: list[tuple[int, int]] = []
@@ -70,3 +70,12 @@ def is_part_of_name(span: Span, lexicon: DateLexicon) -> bool:
         return after.text[:1].isupper() and after.lower_ not in lexicon.months \
             and after.lower_ not in lexicon.day_parts
     return False
+
+
+def text_to_normalise(span: Span, lexicon: DateLexicon) -> str:
+    """The span's text, with the preposition before it when the span is a lone ambiguous
+    month or season word ("in May", "by fall"): the preposition makes it a date."""
+    if len(span) != 1 or span.start == 0 or span[0].lower_ not in lexicon.ambiguous_words:
+        return span.text
+    previous = span.doc[span.start - 1]
+    return f"{previous.text} {span.text}" if previous.lower_ in lexicon.hedges else span.text

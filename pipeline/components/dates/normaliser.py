@@ -3,8 +3,8 @@
 The steps, in order: clean the text; the whole-expression rules (rejections,
 vague references); strip hedges ("just", "as early as") and one mod phrase
 ("early", "the end of": START/MID/END); then the date rules of ``rules.py`` in
-their order, the first that answers deciding. A day or a vague reference takes
-no mod. ``dateparser`` does the calendar arithmetic the rules ask of it.
+their order, the first that answers deciding. A part of any period keeps the
+mod ("late Monday" → the day, END); a vague reference takes none. ``dateparser`` does the calendar arithmetic the rules ask of it.
 """
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ class DateNormaliser:
         result = self._core(core, Context(self.lexicon, anchor, tense, bool(mod) or stripped, self._parse, self._core))
         if not result.is_date:
             return NOT_A_DATE
-        return result if result.granularity in ("day", "vague") else result.with_mod(mod)
+        return result if result.granularity == "vague" else result.with_mod(mod)
 
     def _core(self, core: str, context: Context) -> DateValue:
         """The date rules on an expression without hedges or mod."""

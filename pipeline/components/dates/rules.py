@@ -8,7 +8,8 @@ name becomes the value's ``rule`` (the span's ``date_rule``).
 
 Order matters where patterns overlap: "the day before" is an anaphor before it
 is a relative day; a bare year before a decade; "summer 2023" before "summer";
-"last June" before "June"; anything left is a day/month/year combination.
+"last June" before "June"; "2015-16" (two years) before "2015-12" (a month);
+anything left is a day/month/year combination.
 """
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable
 
+from dateutil.easter import EASTER_ORTHODOX, EASTER_WESTERN, easter
+
 from .values import (
+    FUTURE,
     NOT_A_DATE,
     PAST,
     PRESENT,
@@ -122,6 +126,19 @@ def named_day(text: str, context: Context) -> DateValue | None:
         return unresolved("day")
     return choose((day_value(dt.date(year, month, day)) for year in range(anchor.year - 1, anchor.year + 2)
                    if day <= calendar.monthrange(year, month)[1]), anchor, context.tense)
+
+
+def movable_feast(text: str, context: Context) -> DateValue | None:
+    """``movable_holidays``: "Easter", "Orthodox Easter" → that year's date by its reckoning."""
+    reckoning = context.lexicon.movable_holidays.get(text)
+    if reckoning is None:
+        return None
+    anchor = context.anchor
+    if anchor is None:
+        return unresolved("day")
+    method = EASTER_ORTHODOX if reckoning == "orthodox" else EASTER_WESTERN
+    return choose((day_value(easter(year, method)) for year in range(anchor.year - 1, anchor.year + 2)),
+                  anchor, context.tense)
 
 
 def year(text: str, context: Context) -> DateValue | None:
@@ -246,6 +263,14 @@ def weekday(text: str, context: Context) -> DateValue | None:
     return _weekday(context.lexicon.weekdays[match.group(1)], context, None) if match else None
 
 
+def year_range(text: str, context: Context) -> DateValue | None:
+    """"2015-16", "2022/23": a span of two years is dated by its first."""
+    match = re.fullmatch(r"((?:1[89]|20)\d\d)[-/](\d\d)", text)
+    if not match or int(match.group(2)) != (int(match.group(1)) + 1) % 100:
+        return None
+    return year_value(int(match.group(1)))
+
+
 def numeric_date(text: str, context: Context) -> DateValue | None:
     """"2022-02-24", "24/02/2022" (``dateparser.date_order``), "2022-02" (a month)."""
     if not context.lexicon.numeric_re.match(text):
@@ -303,6 +328,7 @@ DATE_RULES: tuple[Rule, ...] = (
     part_of_day,
     anaphoric_day,
     named_day,
+    movable_feast,
     year,
     decade,
     units_ago,
@@ -315,6 +341,7 @@ DATE_RULES: tuple[Rule, ...] = (
     the_current_unit,
     month,
     weekday,
+    year_range,
     numeric_date,
     day_month_year,
 )
@@ -437,6 +464,8 @@ def _relative(step: int, rest: str, context: Context) -> DateValue:
         make = _RELATIVE_UNITS.get(unit)
         return make(step, context) if make else NOT_A_DATE
     directional = step if step else None
+    if not step and context.tense != PAST:  # "this Sunday" not in the past is the coming one
+        context = replace(context, tense=FUTURE)
     for pattern, names, resolve in ((lexicon.season_re, lexicon.seasons, _season),
                                     (lexicon.month_re, lexicon.months, _month),
                                     (lexicon.weekday_re, lexicon.weekdays, _weekday)):

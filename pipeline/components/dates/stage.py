@@ -1,7 +1,8 @@
 """``DateStage``: the spaCy component that writes ``doc.spans["dates"]``.
 
 For each candidate (``candidates.py``) outside a name it reads the clause's tense
-(``tense.py``), normalises the text (``normaliser.py``) and keeps the dates; of
+(``tense.py``), normalises the text (``normaliser.py``; a lone "May" or "fall"
+with the preposition before it) and keeps the dates; of
 overlapping dates the longest stays, and "the day before" takes its value from
 the day it leans on. Each span carries its value, granularity, mod, range and
 ``date_rule``, the rule that decided.
@@ -18,7 +19,7 @@ from spacy.tokens import Doc, Span
 
 from ..extensions import DATES_KEY
 from ..lexicon import lexicon_from_disk, lexicon_to_disk
-from .candidates import find_candidates, is_part_of_name
+from .candidates import find_candidates, is_part_of_name, text_to_normalise
 from .normaliser import DateNormaliser
 from .tense import clause_tense
 from .values import DateValue, day_value
@@ -61,7 +62,7 @@ class DateStage:
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None or not span.text.strip() or is_part_of_name(span, lexicon):
                 continue
-            value = self.normaliser.normalise(span.text, anchor, clause_tense(span, lexicon))
+            value = self.normaliser.normalise(text_to_normalise(span, lexicon), anchor, clause_tense(span, lexicon))
             if value.is_date:
                 found.append((span, value))
         group = []

@@ -20,7 +20,7 @@ SETTINGS_SCHEMA = LexiconSchema(
         "mods": dict, "hedges": list, "relative_words": dict, "deictic_days": dict, "today_present_ref": bool,
         "anaphoric_days": dict, "units": dict, "numbers": dict, "ordinals": dict, "weekend_mod": str,
         "week_rollover_weekdays": list, "vague_patterns": dict, "reject_title_case_relative": bool,
-        "holidays": dict, "tense": dict,
+        "holidays": dict, "movable_holidays": dict, "tense": dict,
     },
 )
 register_schema("parley_dates", "settings_path", SETTINGS_SCHEMA)
@@ -52,6 +52,7 @@ class DateLexicon:
         self.seasons: dict[str, str] = dict(settings["seasons"])
         self.season_months = {k: (int(v[0]), int(v[1])) for k, v in settings["season_months"].items()}
         self.ambiguous_seasons = set(settings.get("ambiguous_seasons", []))
+        self.ambiguous_words = self.ambiguous_months | self.ambiguous_seasons
         self.day_parts = set(settings.get("day_parts", []))
         self.mods: list[tuple[str, str]] = sorted(
             ((phrase.lower(), mod) for mod, phrases in settings.get("mods", {}).items() for phrase in phrases),
@@ -68,6 +69,9 @@ class DateLexicon:
         self.week_rollover_weekdays = set(int(d) for d in settings.get("week_rollover_weekdays", []))
         self.holidays: dict[str, tuple[int, int]] = {
             k.lower(): (int(v.split("-")[0]), int(v.split("-")[1])) for k, v in settings.get("holidays", {}).items()}
+        self.movable_holidays: dict[str, str] = {
+            name.lower(): str(reckoning) for name, reckoning in settings.get("movable_holidays", {}).items()}
+        self.holiday_names = set(self.holidays) | set(self.movable_holidays)
         self.reject_title_case_relative = bool(settings.get("reject_title_case_relative", True))
         self.split_re = re.compile(r"\s+(?:%s)\s+" % _alternation(settings.get("split_words", [])), re.I) \
             if settings.get("split_words") else None
@@ -99,9 +103,10 @@ class DateLexicon:
             "Weekdays": _alternation(_title(w) for w in weekdays),
             "seasons": _alternation(w for w in self.seasons if w not in self.ambiguous_seasons),
             "all_seasons": _alternation(self.seasons),
-            "holidays": _alternation(_title(h) for h in self.holidays),
+            "holidays": _alternation(_title(name) for name in self.holiday_names),
             "mods": _alternation(m for m, _ in self.mods),
             "numbers": _alternation(self.numbers),
+            "day_parts": _alternation(self.day_parts),
         }
         return re.sub(r"\{(\w+)\}", lambda match: subst.get(match.group(1), match.group(0)), pattern)
 
