@@ -308,7 +308,8 @@ def test_actors_info_survives_docbin(run_doc, nlp):
     restored = next(DocBin(docs=[doc], store_user_data=True).get_docs(nlp.vocab))
     assert restored._.actor_info == doc._.actor_info
     assert restored._.actor_info["Dmitry Peskov"]["country"] == "Russia"
-    assert [c for _, _, c in restored._.country_words] == ["Russia"]
+    assert [list(span) for span in restored._.affiliation_spans] == doc._.affiliation_spans
+    assert [country for _, _, _, country in restored._.affiliation_spans] == ["Russia", "Belarus"]
 
 
 def test_actors_name_after_a_title_inside_an_entity():
@@ -357,3 +358,13 @@ def test_actors_registry_entry_typo_names_file_entry_and_key(tmp_path, entry, me
         check_registry_file(str(path))
     assert str(path) in str(caught.value)
     assert checker_for("parley_actors", "registry_path") is check_registry_file  # what check_config runs
+
+
+def test_actors_the_other_party_of_a_relation_is_no_affiliation(run_doc):
+    doc = run_doc("Ukraine's ally, Czech President Petr Novak, said the talks should wait. "
+                  "Russia's critics said the same.")
+    assert doc._.actor_info["Petr Novak"]["country"] == "Czech Republic"
+    critics = doc.text.index("Russia's critics")
+    from pipeline.components.actors import describe_span
+
+    assert describe_span(doc, critics, critics + len("Russia's critics")) == ("", "")

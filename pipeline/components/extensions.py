@@ -20,8 +20,9 @@ DOC_EXTENSIONS = {
     # actors: in-document canonical name → {"actor_id", "label", "gender" ("m"/"f"/""),
     # "affiliation", "country"} (components/actors/affiliations.py); always a new dict
     "actor_info": {},
-    # actors: nationality words and the country each names, [[start_char, end_char, country], …]
-    "country_words": [],
+    # actors: what organisation, place and nationality mentions tell of a speaker there,
+    # [[start_char, end_char, affiliation, country], …] (components/actors/affiliations.py)
+    "affiliation_spans": [],
 }
 
 SPAN_EXTENSIONS = {

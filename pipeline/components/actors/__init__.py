@@ -16,8 +16,8 @@ this order:
    (``mentions.py``: section label, sentence start, title phrase);
 4. each actor's gender, affiliation and country go into ``doc._.actor_info``
    (``affiliations.py``: registry, own name, description, honorific, affiliation's
-   country), and the nationality words with their countries into
-   ``doc._.country_words`` (for sources that are no named actor: "Russian officials").
+   country), and what each organisation, place and nationality word tells into
+   ``doc._.affiliation_spans`` (for sources that are no named actor: "Russian officials").
 
 The registry improves recall and labels; it never gates. It is also the one home of
 the title words: ``nlp.get_pipe("parley_actors").registry.title_words`` (role nouns,

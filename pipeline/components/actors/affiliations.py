@@ -15,13 +15,17 @@
    Peskov") or a phrase in apposition ("Dmitry Peskov, the Kremlin spokesman";
    "Adrienne Watson, spokesperson for the National Security Council"). An
    organisation named there is the affiliation, when the words hold a title word; a
-   nationality or a place there gives the country;
+   nationality or a place there gives the country; neither counts when it names the
+   other party of a relation ("Ukraine's ally, …");
 4. ``honorific``: "Mr", "Ms" … before a mention give the gender;
 5. ``affiliation_country``: a person with an affiliation but no country takes the
    affiliation's country.
 
-``describe_span`` gives the same (affiliation, country) for a stretch of text that is
-no named actor, such as an anonymous source ("Kremlin officials", "a Russian diplomat").
+``affiliation_spans`` keeps, for a stretch of text that is no named actor, what its
+organisations, places and nationality words tell (``doc._.affiliation_spans``);
+``describe_span`` reads it for an anonymous source ("Kremlin officials", "a Russian
+diplomat"). A word that names the other party of a relation ("Kyiv's allies")
+tells nothing, in a description or there.
 """
 from __future__ import annotations
 
@@ -57,27 +61,38 @@ def actor_info(doc: Doc, actors: list[Span], registry: Registry) -> dict[str, di
     return info
 
 
+def affiliation_spans(doc: Doc, actors: list[Span], info: dict[str, dict[str, str]],
+                      registry: Registry) -> list[list]:
+    """What each stretch of the text tells of whom it belongs to, for sources that are
+    no named actor: ``[start_char, end_char, affiliation, country]`` for every
+    organisation mention (itself, its country), place mention (its country) and
+    nationality word. A mention that names the other party of a relation ("Kyiv's
+    allies", "Russia's critics": ``registry.relational_nouns``) tells nothing."""
+    out = []
+    for ent in actors:
+        entry = info.get(ent._.canonical)
+        if entry is None or entry["label"] == "PERSON" or _about_others(ent.root, registry):
+            continue
+        affiliation = entry["affiliation"] if entry["label"] == "ORG" else ""
+        out.append([ent.start_char, ent.end_char, affiliation, entry["country"]])
+    for token in doc:
+        if token.text in registry.nationalities and not _about_others(token, registry):
+            out.append([token.idx, token.idx + len(token.text), "", registry.nationalities[token.text]])
+    return sorted(out)
+
+
 def describe_span(doc: Doc, start_char: int, end_char: int) -> tuple[str, str]:
     """(affiliation, country) that the words between two character offsets tell, from
-    what the actors stage left on the Doc: the first organisation named there is the
-    affiliation; its country, or a place or a nationality word there, the country.
-    ("", "") when they tell nothing."""
-    info = doc._.actor_info
-    affiliation = country = ""
-    for ent in doc.ents:
-        if ent.start_char >= start_char and ent.end_char <= end_char and ent._.canonical in info:
-            entry = info[ent._.canonical]
-            if entry["label"] == "ORG" and not affiliation:
-                affiliation = entry["affiliation"] or ent._.canonical
-            country = country or entry["country"]
-    if not country:
-        country = next((c for s, e, c in doc._.country_words if s >= start_char and e <= end_char), "")
-    return affiliation, country
+    ``doc._.affiliation_spans``: the first organisation there is the affiliation; the
+    first country there, the country. ("", "") when they tell nothing."""
+    inside = [(a, c) for s, e, a, c in doc._.affiliation_spans if s >= start_char and e <= end_char]
+    return next((a for a, _ in inside if a), ""), next((c for _, c in inside if c), "")
 
 
-def country_words(doc: Doc, registry: Registry) -> list[list]:
-    """The nationality words of the document with the country each names."""
-    return [[t.idx, t.idx + len(t.text), registry.nationalities[t.text]] for t in doc if t.text in registry.nationalities]
+def _about_others(token: Token, registry: Registry) -> bool:
+    """Whether a word modifies a relational noun, whose other party it names ("Kyiv's
+    allies" are not Ukraine)."""
+    return token.dep_ in ("poss", "compound", "amod") and token.head.lemma_.lower() in registry.relational_nouns
 
 
 def _entry(ent: Span, gender: str = "", affiliation: str = "", country: str = "") -> dict[str, str]:
@@ -143,6 +158,8 @@ def _from_description(mention: Span, ent_at: dict[int, Span], info: dict[str, di
         return "", ""
     titled = any(w.lemma_.lower() in registry.title_words or w.lower_ in registry.title_words for w in words)
     affiliation = country = ""
+    # a word naming the other party of a relation ("Kyiv's allies") tells nothing
+    words = [w for w in words if not _about_others(ent_at[w.i].root if w.i in ent_at else w, registry)]
     for word in words:
         ent = ent_at.get(word.i)
         if ent is None or ent._.canonical == mention._.canonical:

@@ -8,7 +8,7 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 
 from ..lexicon import lexicon_from_disk, lexicon_to_disk
-from .affiliations import actor_info, country_words
+from .affiliations import actor_info, affiliation_spans
 from .mentions import (
     CommonWords,
     clean_mention,
@@ -65,8 +65,9 @@ class ActorLinker:
         for ent in doc.ents:
             if ent.label_ in ACTOR_LABELS:
                 ent._.canonical, ent._.actor_id = identity_at[(ent.start, ent.end)]
-        doc._.actor_info = actor_info(doc, [e for e in doc.ents if e.label_ in ACTOR_LABELS], self.registry)
-        doc._.country_words = country_words(doc, self.registry)
+        actor_ents = [e for e in doc.ents if e.label_ in ACTOR_LABELS]
+        doc._.actor_info = actor_info(doc, actor_ents, self.registry)
+        doc._.affiliation_spans = affiliation_spans(doc, actor_ents, doc._.actor_info, self.registry)
         return doc
 
     def _set_registry(self, registry: Registry) -> None:

@@ -19,7 +19,8 @@ GENDER_CODES = {"m": "m", "f": "f", "he": "m", "she": "f", "male": "m", "female"
 # The keys configs/actors.yml may hold; nlp.check_config checks the file against it.
 REGISTRY_SCHEMA = LexiconSchema(optional={
     "actors": list, "roles": list, "title_words": list, "honorifics": dict, "title_modifiers": list,
-    "nationalities": dict, "never_actors": list, "org_suffixes": list, "common_word_lists": list,
+    "nationalities": dict, "relational_nouns": list, "never_actors": list, "org_suffixes": list,
+    "common_word_lists": list,
 })
 register_schema("parley_actors", "registry_path", REGISTRY_SCHEMA)
 # the keys of one entry of ``actors`` and ``roles``, each with whether it is required
@@ -59,6 +60,8 @@ class Registry:
             name ("Foreign" Minister, "Deputy", "former").
         nationalities: nationality adjectives, demonyms and country abbreviations → the
             country ("Russian" → "Russia").
+        relational_nouns: nouns whose possessor is the other party ("Kyiv's allies"),
+            lower-case lemmas.
         never_actors: words the model mistakes for names that are never an actor.
         org_suffixes: "<name> administration" is an institution.
         common_word_lists: the word lists of the ``english-words`` package that tell a
@@ -71,6 +74,7 @@ class Registry:
     honorifics: dict[str, str] = field(default_factory=dict)
     title_modifiers: set[str] = field(default_factory=set)
     nationalities: dict[str, str] = field(default_factory=dict)
+    relational_nouns: set[str] = field(default_factory=set)
     never_actors: set[str] = field(default_factory=set)
     org_suffixes: set[str] = field(default_factory=set)
     common_word_lists: list[str] = field(default_factory=list)
@@ -113,6 +117,7 @@ class Registry:
             honorifics={str(k).lower().rstrip("."): gender_code(v) for k, v in (data.get("honorifics") or {}).items()},
             title_modifiers={str(w) for w in data.get("title_modifiers") or []},
             nationalities={str(k): str(v) for k, v in (data.get("nationalities") or {}).items()},
+            relational_nouns={str(w).lower() for w in data.get("relational_nouns") or []},
             never_actors=set(data.get("never_actors") or []),
             org_suffixes={str(w).lower() for w in data.get("org_suffixes") or []},
             common_word_lists=[str(w) for w in data.get("common_word_lists") or []],
@@ -131,6 +136,7 @@ class Registry:
             "honorifics": dict(sorted(self.honorifics.items())),
             "title_modifiers": sorted(self.title_modifiers),
             "nationalities": dict(self.nationalities),
+            "relational_nouns": sorted(self.relational_nouns),
             "never_actors": sorted(self.never_actors),
             "org_suffixes": sorted(self.org_suffixes),
             "common_word_lists": list(self.common_word_lists),
