@@ -377,6 +377,9 @@ def headline(doc: Doc, lex: QuoteLexicon, quoted: list[bool]) -> list[Cue]:
 
 def _headline_source(side, lex: QuoteLexicon) -> Token | None:
     """The token naming a headline's source, when ``side`` is a short source phrase."""
+    commas = [t.i for t in side if t.text == ","]
+    if commas:  # "Ukraine, Zelensky: …": the name after the topic
+        side = side.doc[commas[-1] + 1:side.end]
     words = [t for t in side if not t.is_punct]
     if not words or len(words) > lex.headline_source_max_words:
         return None

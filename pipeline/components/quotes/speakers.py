@@ -167,12 +167,23 @@ class SpeakerResolver:
 
     @staticmethod
     def is_subject(ent: Span) -> bool:
+        """Whether the mention is (in apposition to, or named inside) a clause subject:
+        "Peskov said", "the head of the commission, Oleh Didenko, said", "said by Peskov"."""
         root = ent.root
-        if root.dep_ in ("nsubj", "nsubjpass"):
-            return True
         if root.dep_ == "pobj" and root.head.dep_ == "agent":
             return True
-        return root.dep_ in ("appos", "compound") and root.head.dep_ in ("nsubj", "nsubjpass")
+        if root.dep_ in ("nsubj", "nsubjpass"):
+            return True
+        if root.dep_ == "compound":
+            return root.head.dep_ in ("nsubj", "nsubjpass")
+        cur = root  # an apposition anywhere in the subject's noun phrase
+        for _ in range(4):
+            if cur.dep_ not in ("appos", "pobj", "prep") or cur.head == cur:
+                return False
+            cur = cur.head
+            if cur.dep_ in ("nsubj", "nsubjpass"):
+                return root.dep_ == "appos"
+        return False
 
     def speaker_entity(self, ent: Span | None) -> bool:
         return ent is not None and ent.label_ in self.lex.speaker_labels
@@ -228,7 +239,7 @@ class SpeakerResolver:
             plural = self.is_plural(tok)
             if lemma in lex.role_words and not plural:
                 # "the minister was asked …": the person the article titles so, else the description
-                who = description(self, tok) or anonymous(self, tok)
+                who = apposition(self, tok) or description(self, tok) or anonymous(self, tok)
                 spoke = tok.head.lemma_.lower() in lex.clause_verbs | lex.reaction_verbs
                 gender = self.gender.get(who.text.lower(), "") or gender_code(lex.gendered_nouns.get(lemma))
                 yield Mention(who, tok.i, self.sent_of(tok.i), self.para_of(tok.i), True, spoke, False, "person", gender)
@@ -316,6 +327,11 @@ def apposition(res: SpeakerResolver, tok: Token) -> Speaker | None:
             return res.named(res.ent_of[c.i])
     if tok.dep_ == "appos" and res.speaker_entity(res.ent_of.get(tok.head.i)):
         return res.named(res.ent_of[tok.head.i])
+    if tok.pos_ == "NOUN":  # "the head of the commission, Oleh Didenko," (hung on "commission")
+        for t in tok.subtree:
+            ent = res.ent_of.get(t.i)
+            if t.i > tok.i and t.dep_ == "appos" and ent is not None and res.is_person(ent):
+                return res.named(ent)
     return None
 
 
@@ -374,7 +390,8 @@ def medium(res: SpeakerResolver, tok: Token, look_back: bool = True) -> Speaker 
         return None
     for t in tok.subtree:
         e = res.ent_of.get(t.i)
-        if e is not None and e.label_ in lex.group_labels and t.i != tok.i and not res.in_pp(t, tok, allow=("by",)):
+        if e is not None and e.label_ in lex.group_labels and t.i != tok.i and not res.in_pp(
+                t, tok, allow=tuple(lex.agent_prepositions)):
             return res.at(res.named(e), tok, "medium")
     named = [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
     if named:
