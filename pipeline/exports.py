@@ -65,7 +65,10 @@ def statements_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """
     documents, quotes, stances = tables["documents"], tables["quotes"], tables["stances"]
     fixed = EXPORT_COLUMNS[STATEMENTS]
-    extras = [c for c in documents.columns if c not in TABLE_COLUMNS["documents"]]
+    # The manifest's own columns follow; one named like a statements column ("date") is
+    # renamed, as documents does with its own columns.
+    extras = {c: (f"manifest_{c}" if c in fixed else c) for c in documents.columns
+              if c not in TABLE_COLUMNS["documents"]}
     docs = {_text(d["doc_id"]): d for d in documents.to_dict("records")}
     actor_ids = {(_text(s["doc_id"]), _text(s["actor"])): _text(s.get("actor_id")) for s in stances.to_dict("records")}
     rows = []
@@ -84,9 +87,9 @@ def statements_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "stance": _text(q.get("stance")), "confidence": q.get("stance_confidence"),
             "cue": _text(q.get("cue")), "evidence": _text(q.get("stance_evidence")), "text": _text(q.get("text")),
             "start_char": q.get("start_char"), "end_char": q.get("end_char"),
-            **{column: _text(doc.get(column)) for column in extras},
+            **{name: _text(doc.get(column)) for column, name in extras.items()},
         })
-    columns = {**fixed, **{column: "string" for column in extras}}
+    columns = {**fixed, **{name: "string" for name in extras.values()}}
     frame = pd.DataFrame.from_records(rows, columns=list(columns))
     frame["confidence"] = pd.to_numeric(frame["confidence"], errors="coerce")
     return frame.astype(columns)

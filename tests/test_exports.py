@@ -12,10 +12,10 @@ from pipeline.schema import EXPORT_COLUMNS, to_table
 def _tables(with_affiliation: bool) -> dict[str, pd.DataFrame]:
     documents = to_table("documents", [
         {"doc_id": "d1", "file": "d1.txt", "title": "Envoys meet", "outlet": "Test Wire", "url": "http://t/1",
-         "published": "2024-02-01", "anchor": "2024-02-01", "status": "ok", "region": "Nordics"},
+         "published": "2024-02-01", "anchor": "2024-02-01", "status": "ok", "region": "Nordics", "stance": "left"},
         {"doc_id": "d2", "file": "d2.html", "title": "Talks stall", "outlet": "Daily", "url": "http://t/2",
-         "published": "", "anchor": "2024-03-09", "status": "ok", "region": "Andes"},
-    ], extra_columns=("region",))
+         "published": "", "anchor": "2024-03-09", "status": "ok", "region": "Andes", "stance": "right"},
+    ], extra_columns=("region", "stance"))
     quote = {"kind": "indirect", "cue": "said", "speaker_kind": "named"}
     quotes = [
         {**quote, "doc_id": "d1", "quote_id": "q1", "text": "talks should start", "speaker": "Anna Berg",
@@ -43,7 +43,10 @@ def _tables(with_affiliation: bool) -> dict[str, pd.DataFrame]:
 
 def test_exports_statements_carry_article_metadata_and_speaker_attributes():
     statements = statements_table(_tables(with_affiliation=True))
-    assert list(statements.columns) == [*EXPORT_COLUMNS["statements"], "region"]
+    # an outlet's own "stance" column does not overwrite the statement's
+    assert list(statements.columns) == [*EXPORT_COLUMNS["statements"], "region", "manifest_stance"]
+    assert statements["stance"].tolist()[:2] == ["support", "conditional"]
+    assert statements["manifest_stance"].tolist()[:2] == ["left", "left"]
     assert len(statements) == 5
     first = statements.iloc[0]
     assert (first["date"], first["outlet"], first["title"], first["url"], first["region"]) == \
