@@ -357,6 +357,7 @@ def pronoun(res: SpeakerResolver, tok: Token) -> Speaker | None:
         return None
     info = res.lex.pronouns[tok.lower_]
     gender, kind = gender_code(info.get("gender")), info.get("kind")
+    prefer = None
     if kind == "person":
         fits = lambda m: m.kind == "person" and not m.plural and not (gender and m.gender and m.gender != gender)  # noqa: E731
     elif kind == "group":
@@ -364,9 +365,10 @@ def pronoun(res: SpeakerResolver, tok: Token) -> Speaker | None:
         prefer = lambda m: m.plural  # noqa: E731  (people before an institution named in the singular)
     elif kind == "thing":
         fits = lambda m: not m.plural and m.kind in ("group", "thing")  # noqa: E731
+        prefer = lambda m: m.kind == "thing"  # noqa: E731  (a document before a country)
     else:
         return None
-    found = res.rank(tok, fits, prefer if kind == "group" else None)
+    found = res.rank(tok, fits, prefer)
     if found is None:
         return Speaker(tok.text, "unresolved", tok.idx, tok.idx + len(tok.text), rule="pronoun")
     return res.at(found.speaker, tok, "pronoun")
