@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast browser bench clean
+.PHONY: run test test-fast browser train bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ browser:
 	@if [ ! -x /usr/bin/chromium ] && [ -z "$$PARLEY_CHROMIUM" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	fi
+
+# Rebuild the committed statement stance model from all labelled data (deterministic:
+# same data, same models/stance/model.json), with its 5-fold article-grouped
+# cross-validation in models/stance/metrics.json.
+train: $(STAMP)
+	$(BIN)/python -m pipeline train --corpus raw --corpus ../shared/corpus-train --out models/stance --cv 5
 
 # Measured ratios, printed (the pipeline benchmark takes about 30 minutes; add
 # BENCH_ARGS=--quick for a few minutes on smaller corpora).

@@ -61,6 +61,7 @@ class StanceClassifier:
         frame, governors, previous = quote_context(span)
         statement = Statement.read(span, self.lexicon, frame=frame, governors=governors, previous=previous,
                                    cue=span._.cue or "", speaker=span._.speaker or "")
+        statement.speaker_country = span.doc._.actor_info.get(statement.speaker, {}).get("country", "")
         return statement, apply_rules(statement)
 
     def decide(self, statement: Statement, verdict: Verdict) -> tuple[str, float, str, dict[str, float]]:

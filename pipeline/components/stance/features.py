@@ -35,6 +35,8 @@ def statement_features(statement: Statement, verdict: Verdict) -> dict[str, floa
     - ``has:`` / ``not:``: a lexicon family present in the statement, and negated;
     - ``speaker_acts:`` / ``other_acts:``: an attitude cue whose subject is the speaker
       (or none) versus another actor ("Moscow has little incentive …");
+    - ``speaker_country:``: the country the speaker speaks for (the actors stage's
+      ``doc._.actor_info``), so the model can learn each side's usual positions;
     - ``target:``: where the target was found (statement, frame, previous sentence, none).
     """
     features: dict[str, float] = {}
@@ -55,6 +57,8 @@ def statement_features(statement: Statement, verdict: Verdict) -> dict[str, floa
             add(f"cue:{_word(token)}")
     for word in _words(statement.frame):
         add(f"ctx:{word}")
+    if statement.speaker_country:
+        add(f"speaker_country:{statement.speaker_country}")
     add(f"rule:{verdict.rule}")
     add(f"rule_stance:{verdict.stance}")
     lexicon = statement.lexicon

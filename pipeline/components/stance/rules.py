@@ -54,6 +54,7 @@ class Statement:
     speaker: str
     lexicon: StanceLexicon
     frame: list[Token] = field(default_factory=list)  # the quote's sentence(s) outside it
+    speaker_country: str = ""  # the country the speaker speaks for, when the actors stage knows it
     targets: list[Match] = field(default_factory=list)
     frame_targets: list[Match] = field(default_factory=list)
     from_previous: bool = False
