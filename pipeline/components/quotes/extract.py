@@ -78,7 +78,7 @@ def indirect_quotes(doc: Doc, lex: QuoteLexicon, cues: list[Cue], spans: list[Qu
     out: list[tuple[Cue, QuoteCandidate]] = []
     for cue in cues:
         lo, hi = cue.lo, cue.hi
-        if hi < lo:
+        if hi < lo or relayed(cue, cues, lex):
             continue
         outside_words = sum(1 for t in doc[lo:hi + 1] if not quoted[t.i] and not t.is_punct and not t.is_space)
         if outside_words < 3 and sum(quoted[lo:hi + 1]) > 0:
@@ -109,16 +109,18 @@ def indirect_quotes(doc: Doc, lex: QuoteLexicon, cues: list[Cue], spans: list[Qu
     return out, consumed
 
 
+def relayed(cue: Cue, cues: list[Cue], lex: QuoteLexicon) -> bool:
+    """"According to sources, Medinsky said X", "“X,” Lavrov said, according to Tass",
+    "Medvedev said X, RIA reported": a speech verb with a subject of its own inside a
+    relaying cue's content names the speaker; the relay only tells where the words came from."""
+    return cue.rule in lex.relaying_cue_rules and any(
+        other is not cue and other.source is not None and cue.lo <= other.token.i <= cue.hi
+        and other.token.lemma_.lower() in lex.speech_verbs for other in cues)
+
+
 def drop_nested(indirect: list[tuple[Cue, QuoteCandidate]], lex: QuoteLexicon) -> list[tuple[Cue, QuoteCandidate]]:
     """Nested cues: "said he believed X" keeps the outer clause, unless only the inner
-    one names a source ("It should be noted that the Kremlin suggested …") or the
-    outer one only relays ("according to …", "…, RIA reported")."""
-    # "According to sources, Medinsky said X", "Medvedev said X, RIA reported": a speech
-    # verb with a subject of its own names the speaker; the relay only where the words came from
-    indirect = [(cue, cand) for cue, cand in indirect if not (
-        cue.rule in lex.relaying_cue_rules and any(
-            c2 is not cue and q2.source_i >= 0 and cue.lo <= c2.token.i <= cue.hi
-            and c2.token.lemma_.lower() in lex.speech_verbs for c2, q2 in indirect))]
+    one names a source ("It should be noted that the Kremlin suggested …")."""
     kept: list[tuple[Cue, QuoteCandidate]] = []
     for cue, cand in indirect:
         others = [(c2, q2) for c2, q2 in indirect if q2 is not cand]
@@ -168,7 +170,8 @@ DirectCueRule = Callable[[DirectSite], "tuple[Token, Token | None, str] | None"]
 def cue_over_quote(site: DirectSite) -> tuple[Token, Token | None, str] | None:
     """A cue found by the cue rules whose content covers the quote."""
     for cue in site.cues:
-        if cue.hi >= site.a and cue.lo <= site.b and not (site.a <= cue.token.i <= site.b):
+        if cue.hi >= site.a and cue.lo <= site.b and not (site.a <= cue.token.i <= site.b) \
+                and not relayed(cue, site.cues, site.lex):
             return cue.token, cue.source, cue.phrase
     return None
 
