@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -45,8 +46,9 @@ def _known(name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
 def import_graph() -> dict[str, set[str]]:
-    """module → the pipeline modules it imports."""
+    """module → the pipeline modules it imports (read once per session)."""
     graph: dict[str, set[str]] = {module: set() for module in MODULES}
     for module, path in MODULES.items():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
