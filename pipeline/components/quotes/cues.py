@@ -101,6 +101,9 @@ def stance_word(site: CueSite) -> Cue | None:
     source, passive = find_source(governor, lex) if governor != tok else (None, False)
     if tok.pos_ == "NOUN" and governor.lemma_.lower() == "be":
         source = None  # "the view is that …": nobody holds it
+    owner = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN")), None)
+    if owner is not None:
+        source, passive = owner, False  # "rejected Orban's claim that …": the claim is Orban's
     if source is None:
         return None
     lo, hi = cut_paragraph(site.doc, comp.left_edge.i, comp.right_edge.i, comp.i)
@@ -261,7 +264,10 @@ def accusation(site: CueSite) -> Cue | None:
     if site.lemma not in lex.object_prep_cues:
         return None
     dobj = next((c for c in tok.children if c.dep_ == "dobj"), None)
-    prep = next((c for c in tok.children if c.dep_ in ("prep", "dative") and c.lower_ in lex.object_prep_cues[site.lemma]), None)
+    wanted = lex.object_prep_cues[site.lemma]
+    prep = next((c for c in tok.children if c.dep_ in ("prep", "dative") and c.lower_ in wanted), None)
+    if prep is None and dobj is not None:  # "accused Ukraine's leaders of showing …" hung on the object
+        prep = next((c for c in dobj.children if c.dep_ == "prep" and c.lower_ in wanted and c.i > dobj.i), None)
     if dobj is None or prep is None or prep.i < dobj.i:
         return None
     lo, hi = site.strip(dobj.left_edge.i, prep.right_edge.i)
@@ -303,6 +309,27 @@ def prepositional(site: CueSite) -> Cue | None:
         hi = infinitive.right_edge.i
     lo, hi = site.strip(min(o.left_edge.i for o in objs), hi)
     return site.cue(lo, hi, f"{tok.text} {prep.text}") if hi - lo >= 1 else None
+
+
+def passive_object(site: CueSite) -> Cue | None:
+    """"This proposal was rejected by the UN", "demands rejected by Kyiv": what a stated
+    object verb acts on, said by its agent."""
+    tok = site.tok
+    if site.lemma not in site.lex.object_verbs or tok.tag_ != "VBN":
+        return None
+    by = next((c for c in tok.children if c.dep_ == "agent"), None)
+    agent = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+    if agent is None:
+        return None
+    subject = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+    if subject is not None and subject.lower_ not in site.lex.relative_pronouns:
+        lo, hi = subject.left_edge.i, subject.right_edge.i
+    elif tok.dep_ in ("acl", "relcl") and tok.head.pos_ in ("NOUN", "PROPN"):
+        lo, hi = tok.head.left_edge.i, tok.head.i  # the noun the participle modifies
+    else:
+        return None
+    lo, hi = site.strip(lo, hi)
+    return site.cue(lo, hi, source=agent) if hi >= lo else None
 
 
 def stated_object(site: CueSite) -> Cue | None:
@@ -418,6 +445,7 @@ CUE_RULES: list[tuple[str, CueRule]] = [
     ("accusation", accusation),
     ("prepositional", prepositional),
     ("object_complement", object_complement),
+    ("passive_object", passive_object),
     ("stated_object", stated_object),
 ]
 
