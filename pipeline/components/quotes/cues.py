@@ -294,7 +294,8 @@ def prepositional(site: CueSite) -> Cue | None:
         lo, hi = site.strip(clause.left_edge.i + 1, clause.right_edge.i)
         return site.cue(lo, hi, f"{tok.text} {doc[clause.left_edge.i].text}") if hi - lo >= 1 else None
     if prep.dep_ == "prep":
-        objs = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+        objs = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")
+                and c.ent_type_ not in ("DATE", "TIME")]  # "called on Sunday" is no demand
     else:
         objs = [c for c in children if c.i > prep.i and (
             c.dep_ in ("dobj", "xcomp", "ccomp", "pcomp") or (c.dep_ == "advcl" and c.tag_ == "VBG"))]
@@ -315,7 +316,7 @@ def passive_object(site: CueSite) -> Cue | None:
     """"This proposal was rejected by the UN", "demands rejected by Kyiv": what a stated
     object verb acts on, said by its agent."""
     tok = site.tok
-    if site.lemma not in site.lex.object_verbs or tok.tag_ != "VBN":
+    if site.lemma not in site.lex.passive_object_verbs or tok.tag_ != "VBN":
         return None
     by = next((c for c in tok.children if c.dep_ == "agent"), None)
     agent = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None

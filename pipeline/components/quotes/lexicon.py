@@ -14,7 +14,7 @@ _WORDS = ("speech_verbs", "cognition_verbs", "weak_verbs", "xcomp_verbs", "objec
           "naming_verbs", "object_complement_verbs", "passive_source_verbs", "source_phrases", "non_source_heads",
           "title_words", "group_nouns", "medium_nouns", "question_words", "question_cues", "headline_cues",
           "content_nouns", "cue_adjectives", "relative_pronouns", "seeming_verbs", "agent_prepositions", "quoting_verbs",
-          "direct_quote_verbs", "reaction_verbs", "share_words",
+          "direct_quote_verbs", "reaction_verbs", "share_words", "passive_object_verbs",
           "relaying_cue_rules", "inference_verbs",
           "speaker_labels", "person_labels", "group_labels")
 _MAPS = ("antecedent_weights", "role_synonyms", "prep_cues", "object_prep_cues", "honorifics", "gendered_nouns", "double_marks", "single_marks", "windows")
@@ -61,6 +61,7 @@ class QuoteLexicon:
         self.object_verbs = low("object_verbs")
         self.naming_verbs = low("naming_verbs")
         self.object_complement_verbs = low("object_complement_verbs")
+        self.passive_object_verbs = low("passive_object_verbs")
         self.passive_source_verbs = low("passive_source_verbs")
         self.prep_cues = _lower_map_of_sets(r.get("prep_cues"))
         self.object_prep_cues = _lower_map_of_sets(r.get("object_prep_cues"))
