@@ -224,6 +224,7 @@ def _near_pair(first: set[tuple[str, ...]], second: set[tuple[str, ...]], one_wo
     One-word spellings count only between people (``one_word``)."""
     # one-word spellings meet only when one of the groups has no fuller name
     surname_alone = one_word and (all(len(w) == 1 for w in first) or all(len(w) == 1 for w in second))
+    first, second = sorted(first), sorted(second)  # the same pair in every run (a set's order is not)
     for a in first:
         for b in second:
             if near_spelling(list(a), list(b)) and (len(a) > 1 or surname_alone):
