@@ -6,7 +6,7 @@ that weighed most double as the evidence shown to the analyst.
 """
 from __future__ import annotations
 
-from .grammar import CueWord, find_phrases, is_negated, subject_is_speaker
+from .grammar import CueWord, is_negated, subject_is_speaker
 from .lexicon import norm_word
 from .rules import Statement, Verdict
 
@@ -63,7 +63,7 @@ def statement_features(statement: Statement, verdict: Verdict) -> dict[str, floa
     add(f"rule_stance:{verdict.stance}")
     lexicon = statement.lexicon
     for family in _FAMILIES:
-        for start, _, _ in find_phrases(quote, getattr(lexicon, family)):
+        for start, _, _ in statement.found(family):
             head = quote[start]
             add(f"has:{family}")
             if is_negated(head, lexicon.negators):

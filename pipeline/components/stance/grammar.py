@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from ..extensions import DATES_KEY
-from .lexicon import Phrase, StanceLexicon, norm_word
+from .lexicon import Phrase, PhraseSet, StanceLexicon, norm_word
 
 # (start, end, phrase) over a token sequence: seq[start:end] matched ``phrase``
 Match = tuple[int, int, str]
@@ -29,30 +29,29 @@ def find_phrases(tokens: Sequence[Token], phrases: Iterable[Phrase]) -> list[Mat
 
     Args:
         tokens: the tokens to search (a Span, or a list of tokens).
-        phrases: normalised phrases (see :func:`_phrases`).
+        phrases: normalised phrases, longest first (a :class:`PhraseSet` of the lexicon).
 
     Returns:
         ``(start, end, phrase)`` triples indexing ``tokens``, in text order.
     """
+    if not isinstance(phrases, PhraseSet):
+        phrases = PhraseSet(phrases)
+    seq = list(tokens)
+    forms = [{norm_word(t.lower_), norm_word(t.lemma_)} for t in seq]
+    # (phrase order, start): only phrases whose first word is in the text are tried
+    candidates = [(order, start, phrase) for order, phrase in phrases.wildcard_first for start in range(len(seq))]
+    for start, token_forms in enumerate(forms):
+        for form in token_forms:
+            candidates.extend((order, start, phrase) for order, phrase in phrases.by_first.get(form, ()))
     taken: set[int] = set()
     found: list[Match] = []
-    seq = list(tokens)
-    # each token's forms once, and where each form occurs: a phrase is only tried
-    # where its first word is (the lexicons have hundreds of phrases)
-    forms = [{norm_word(t.lower_), norm_word(t.lemma_)} for t in seq]
-    positions: dict[str, list[int]] = {}
-    for i, token_forms in enumerate(forms):
-        for form in token_forms:
-            positions.setdefault(form, []).append(i)
-    everywhere = range(len(seq))
-    for phrase in phrases:
-        n = len(phrase)
-        for start in everywhere if phrase[0] == "*" else positions.get(phrase[0], ()):
-            if start + n > len(seq) or any(i in taken for i in range(start, start + n)):
-                continue
-            if all(w == "*" or w in forms[start + k] for k, w in enumerate(phrase)):
-                found.append((start, start + n, " ".join(t.text for t in seq[start:start + n])))
-                taken.update(range(start, start + n))
+    for _, start, phrase in sorted(candidates, key=lambda c: (c[0], c[1])):
+        end = start + len(phrase)
+        if end > len(seq) or any(i in taken for i in range(start, end)):
+            continue
+        if all(w == "*" or w in forms[start + k] for k, w in enumerate(phrase)):
+            found.append((start, end, " ".join(t.text for t in seq[start:end])))
+            taken.update(range(start, end))
     return sorted(found)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,19 +26,37 @@ _DEFAULT_CONFIDENCE = {
 }
 
 
+@lru_cache(maxsize=65536)
 def norm_word(word: str) -> str:
+    """A word as the lexicons are matched: lower case, straight apostrophe, "n't" as "not"."""
     word = str(word).lower().replace("’", "'")
     return "not" if word in ("n't", "nt") else word
 
 
-def _phrases(words: Iterable[str]) -> tuple[Phrase, ...]:
+class PhraseSet(tuple):
+    """Normalised phrases, longest first, indexed by their first word so that matching
+    only tries the phrases whose first word occurs in the text."""
+
+    def __new__(cls, phrases: Iterable[Phrase]):
+        self = super().__new__(cls, phrases)
+        self.by_first: dict[str, list[tuple[int, Phrase]]] = {}
+        self.wildcard_first: list[tuple[int, Phrase]] = []
+        for order, phrase in enumerate(self):
+            if phrase[0] == "*":
+                self.wildcard_first.append((order, phrase))
+            else:
+                self.by_first.setdefault(phrase[0], []).append((order, phrase))
+        return self
+
+
+def _phrases(words: Iterable[str]) -> PhraseSet:
     out = []
     for text in words:
         phrase = tuple(norm_word(w) for w in str(text).split())
         if phrase and phrase not in out:
             out.append(phrase)
     # longest first, so "peace talks" is reported before "talks"
-    return tuple(sorted(out, key=len, reverse=True))
+    return PhraseSet(sorted(out, key=len, reverse=True))
 
 
 @dataclass(frozen=True)

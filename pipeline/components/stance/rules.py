@@ -60,6 +60,7 @@ class Statement:
     from_previous: bool = False
     terms: list[Match] = field(default_factory=list)
     hedges: list[Match] = field(default_factory=list)
+    _found: dict[str, list[Match]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def read(cls, quote: Sequence[Token], lexicon: StanceLexicon, *, frame: Sequence[Token] = (),
@@ -83,9 +84,15 @@ class Statement:
         if not statement.targets and not statement.frame_targets and previous and refers_back(quote):
             statement.frame_targets = find_targets(list(previous), lexicon)
             statement.from_previous = bool(statement.frame_targets)
-        statement.terms = find_phrases(quote, lexicon.terms)
-        statement.hedges = find_phrases(quote, lexicon.hedges)
+        statement.terms = statement.found("terms")
+        statement.hedges = statement.found("hedges")
         return statement
+
+    def found(self, family: str) -> list[Match]:
+        """The phrases of a lexicon family in the quote, found once per statement."""
+        if family not in self._found:
+            self._found[family] = find_phrases(self.quote, getattr(self.lexicon, family))
+        return self._found[family]
 
     @property
     def has_target(self) -> bool:
@@ -127,7 +134,7 @@ def timing_objection(st: Statement) -> Verdict | None:
     prospects ("too early to say")."""
     lexicon = st.lexicon
     timing = [
-        m for m in find_phrases(st.quote, lexicon.timing)
+        m for m in st.found("timing")
         if not find_phrases(st.quote[m[1]:m[1] + 2], lexicon.timing_exceptions)
         and not phrase_negated(st.quote, m, lexicon)
     ]
@@ -143,7 +150,7 @@ def fight_on(st: Statement) -> Verdict | None:
     if st.has_target or st.terms:
         return None
     fighting = [
-        m for m in find_phrases(st.quote, st.lexicon.fight_on)
+        m for m in st.found("fight_on")
         if subject_is_speaker(st.quote[m[0]], st.speaker, strict=True)
         and not phrase_negated(st.quote, m, st.lexicon)
     ]
@@ -166,8 +173,8 @@ def condition_marker(st: Statement) -> Verdict | None:
     if not st.has_target:
         return None
     lexicon = st.lexicon
-    exceptions = find_phrases(st.quote, lexicon.condition_exceptions)
-    for start, end, text in drop_excepted(find_phrases(st.quote, lexicon.conditions), exceptions):
+    exceptions = st.found("condition_exceptions")
+    for start, end, text in drop_excepted(st.found("conditions"), exceptions):
         if end - start == 1 and (
             st.from_previous
             or (st.targets and not condition_applies(st.quote[start], st.target_tokens, lexicon))
@@ -186,10 +193,10 @@ def settlement_terms(st: Statement) -> Verdict | None:
         return None
     lexicon = st.lexicon
     base = lexicon.confidence["demand"]
-    demand = find_phrases(st.quote, lexicon.demand) + find_phrases(st.governors, lexicon.demand)
+    demand = st.found("demand") + find_phrases(st.governors, lexicon.demand)
     if demand:
         return st.verdict("settlement_terms", CONDITIONAL, base, [f"demand: {demand[0][2]}"] + _texts(st.terms))
-    obligations = find_phrases(st.quote, lexicon.obligation)
+    obligations = st.found("obligation")
     if obligations:
         return st.verdict("settlement_terms", CONDITIONAL, base, [f"obligation: {obligations[0][2]}"] + _texts(st.terms))
     attached = [
@@ -211,15 +218,15 @@ def cue_balance(st: Statement) -> Verdict | None:
     lexicon = st.lexicon
     score, evidence, from_quote = 0.0, [], False
     for source, tokens in (("quote", st.quote), ("frame", st.governors)):
-        for polarity, phrases, needs_subject in (
-            (1, lexicon.support, False), (-1, lexicon.oppose, False), (1, lexicon.willingness, True),
-            (-1, lexicon.fight_on, True),
+        for polarity, family, needs_subject in (
+            (1, "support", False), (-1, "oppose", False), (1, "willingness", True), (-1, "fight_on", True),
         ):
-            for start, end, text in find_phrases(tokens, phrases):
+            found = st.found(family) if source == "quote" else find_phrases(tokens, getattr(lexicon, family))
+            for start, end, text in found:
                 head = tokens[start]
                 value = polarity
                 if not isinstance(head, CueWord):
-                    if needs_subject and not subject_is_speaker(head, st.speaker, strict=phrases is lexicon.fight_on):
+                    if needs_subject and not subject_is_speaker(head, st.speaker, strict=family == "fight_on"):
                         continue
                     if source == "quote" and st.target_tokens and not any(reaches(head, t) for t in st.target_tokens):
                         continue
