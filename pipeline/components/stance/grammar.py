@@ -24,12 +24,18 @@ _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 
 
 
-def find_phrases(tokens: Sequence[Token], phrases: Iterable[Phrase]) -> list[Match]:
+def token_forms(tokens: Sequence[Token]) -> list[set[str]]:
+    """Each token's forms as the lexicons match them: the word as written and its lemma."""
+    return [{norm_word(t.lower_), norm_word(t.lemma_)} for t in tokens]
+
+
+def find_phrases(tokens: Sequence[Token], phrases: Iterable[Phrase], forms: list[set[str]] | None = None) -> list[Match]:
     """Find the lexicon phrases in a token sequence, longest first, without overlaps.
 
     Args:
         tokens: the tokens to search (a Span, or a list of tokens).
         phrases: normalised phrases, longest first (a :class:`PhraseSet` of the lexicon).
+        forms: the tokens' :func:`token_forms`, when the caller has them already.
 
     Returns:
         ``(start, end, phrase)`` triples indexing ``tokens``, in text order.
@@ -37,11 +43,11 @@ def find_phrases(tokens: Sequence[Token], phrases: Iterable[Phrase]) -> list[Mat
     if not isinstance(phrases, PhraseSet):
         phrases = PhraseSet(phrases)
     seq = list(tokens)
-    forms = [{norm_word(t.lower_), norm_word(t.lemma_)} for t in seq]
+    forms = token_forms(seq) if forms is None else forms
     # (phrase order, start): only phrases whose first word is in the text are tried
     candidates = [(order, start, phrase) for order, phrase in phrases.wildcard_first for start in range(len(seq))]
-    for start, token_forms in enumerate(forms):
-        for form in token_forms:
+    for start, forms_here in enumerate(forms):
+        for form in forms_here:
             candidates.extend((order, start, phrase) for order, phrase in phrases.by_first.get(form, ()))
     taken: set[int] = set()
     found: list[Match] = []

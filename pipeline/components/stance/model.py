@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,11 +109,19 @@ class StatementModel:
         path = Path(folder) / MODEL_FILE if Path(folder).is_dir() or not str(folder).endswith(".json") else Path(folder)
         if not path.is_file():
             raise ModelError(f"{path}: stance model file not found; {REBUILD_HINT}")
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise ModelError(f"{path}: corrupt stance model (not readable JSON: {err}); {REBUILD_HINT}") from err
-        return cls.from_dict(data, str(path))
+        stat = path.stat()
+        return _load_file(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _load_file(path: str, mtime_ns: int, size: int) -> StatementModel:
+    """One parse per model file version and process: the config check and the stage share it
+    (the stage only reads the model, never changes it)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ModelError(f"{path}: corrupt stance model (not readable JSON: {err}); {REBUILD_HINT}") from err
+    return StatementModel.from_dict(data, path)
 
 
 def check_model_path(value: str) -> None:

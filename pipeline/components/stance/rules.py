@@ -27,6 +27,7 @@ from .grammar import (
     reaches,
     refers_back,
     subject_is_speaker,
+    token_forms,
 )
 from .lexicon import CONDITIONAL, NEUTRAL, OPPOSE, SUPPORT, StanceLexicon, norm_word
 
@@ -61,6 +62,7 @@ class Statement:
     terms: list[Match] = field(default_factory=list)
     hedges: list[Match] = field(default_factory=list)
     _found: dict[str, list[Match]] = field(default_factory=dict, repr=False)
+    _forms: dict[str, list[set[str]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def read(cls, quote: Sequence[Token], lexicon: StanceLexicon, *, frame: Sequence[Token] = (),
@@ -91,7 +93,9 @@ class Statement:
     def found(self, family: str) -> list[Match]:
         """The phrases of a lexicon family in the quote, found once per statement."""
         if family not in self._found:
-            self._found[family] = find_phrases(self.quote, getattr(self.lexicon, family))
+            if "quote" not in self._forms:
+                self._forms["quote"] = token_forms(self.quote)
+            self._found[family] = find_phrases(self.quote, getattr(self.lexicon, family), self._forms["quote"])
         return self._found[family]
 
     @property
