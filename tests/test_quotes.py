@@ -167,8 +167,8 @@ def test_quotes_anonymous_source_without_its_relative_clause(nlp):
         ("The governor assured farmers that the dam would hold through the floods.",
          "the dam would hold through the floods"),
         # the prepositional cue hangs on an intervening phrase
-        ("The bishop has spoken many times about the need for a truce in the valley.",
-         "the need for a truce in the valley"),
+        ("The bishop has called on several occasions for a truce in the valley.",
+         "a truce in the valley"),
         # a gerund after the particle of a phrasal cue
         ("The council has ruled out again selling the harbour to foreign investors.",
          "selling the harbour to foreign investors"),

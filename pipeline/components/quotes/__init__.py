@@ -13,7 +13,7 @@ Every word list and window size lives in ``configs/quotes.yml`` (``QuoteLexicon`
 """
 from .component import QuoteExtractor
 from .extract import extract_quotes
-from .lexicon import QuoteLexicon
+from .lexicon import QuoteLexicon, RegistryWords
 from .marks import MarkedSpan, find_quote_marks
 
-__all__ = ["QuoteExtractor", "QuoteLexicon", "MarkedSpan", "extract_quotes", "find_quote_marks"]
+__all__ = ["QuoteExtractor", "QuoteLexicon", "RegistryWords", "MarkedSpan", "extract_quotes", "find_quote_marks"]

@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span
 from ..extensions import QUOTES_KEY
 from ..lexicon import lexicon_from_disk, lexicon_to_disk, load_lexicon
 from .extract import extract_quotes
-from .lexicon import SCHEMA, QuoteLexicon
+from .lexicon import SCHEMA, QuoteLexicon, RegistryWords
 
 
 class QuoteExtractor:
@@ -22,15 +22,23 @@ class QuoteExtractor:
 
     def __init__(self, nlp: Language, name: str, *, cues_path: str):
         self.name = name
+        self.nlp = nlp
         self.cues_path = cues_path
         # missing_ok: spacy.load rebuilds a saved pipeline before from_disk brings the lexicon
         data = load_lexicon(cues_path, SCHEMA, stage=name, missing_ok=True)
-        self.lexicon: QuoteLexicon | None = None if data is None else QuoteLexicon(data)
+        self.lexicon: QuoteLexicon | None = None if data is None else self._with_registry(data)
+
+    def _with_registry(self, data: dict) -> QuoteLexicon:
+        """The lexicon of ``data`` with the words of the actors stage's registry (the one
+        list of title words; the actors stage comes earlier in the pipeline, so it is
+        built, and restored by ``from_disk``, before this one). No actors stage, no words."""
+        registry = next((pipe.registry for _, pipe in self.nlp.pipeline if hasattr(pipe, "registry")), None)
+        return QuoteLexicon(data, RegistryWords.of(registry))
 
     def _require(self) -> QuoteLexicon:
         """The lexicon; when neither the file nor ``from_disk`` gave one, the loader's error."""
         if self.lexicon is None:
-            self.lexicon = QuoteLexicon(load_lexicon(self.cues_path, SCHEMA, stage=self.name))
+            self.lexicon = self._with_registry(load_lexicon(self.cues_path, SCHEMA, stage=self.name))
         return self.lexicon
 
     def __call__(self, doc: Doc) -> Doc:
@@ -57,5 +65,5 @@ class QuoteExtractor:
         lexicon_to_disk(path, self._require().raw)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "QuoteExtractor":
-        self.lexicon = QuoteLexicon(lexicon_from_disk(path, SCHEMA, stage=self.name))
+        self.lexicon = self._with_registry(lexicon_from_disk(path, SCHEMA, stage=self.name))
         return self

@@ -117,7 +117,8 @@ def not_a_verb(site: CueSite) -> str | None:
     tok = site.tok
     if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and tok.tag_ == "VBZ"):
         return VETO
-    return VETO if has_neg(tok) else None
+    # "did not say" attributes nothing; "doesn't believe it has to negotiate" states a belief
+    return VETO if has_neg(tok) and site.lemma not in site.lex.cognition_verbs else None
 
 
 def passive_participle(site: CueSite) -> Cue | str | None:
@@ -282,7 +283,8 @@ def prepositional(site: CueSite) -> Cue | None:
     if not wanted:
         return None
     children = list(tok.children)
-    prep = next((c for c in children if c.dep_ in ("prep", "prt") and c.lower_ in wanted), None)
+    # the preposition listed first wins: "called on several occasions for a truce"
+    prep = next((c for word in wanted for c in children if c.dep_ in ("prep", "prt") and c.lower_ == word), None)
     if prep is None:  # "spoke on several occasions about …": hung on the first object
         prep = next((g for c in children if c.dep_ == "prep" for o in c.children if o.dep_ == "pobj"
                      for g in o.children if g.dep_ == "prep" and g.lower_ in wanted), None)

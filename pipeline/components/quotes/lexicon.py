@@ -12,12 +12,12 @@ from ..lexicon import LexiconSchema, load_lexicon, register_schema
 
 _WORDS = ("speech_verbs", "cognition_verbs", "weak_verbs", "xcomp_verbs", "object_xcomp_verbs", "object_verbs",
           "naming_verbs", "object_complement_verbs", "passive_source_verbs", "source_phrases", "non_source_heads",
-          "title_words", "group_nouns", "medium_nouns", "question_words", "question_cues", "headline_cues",
+          "group_nouns", "medium_nouns", "question_words", "question_cues", "headline_cues",
           "content_nouns", "cue_adjectives", "relative_pronouns", "seeming_verbs", "agent_prepositions", "quoting_verbs",
           "direct_quote_verbs", "reaction_verbs", "share_words", "passive_object_verbs",
           "relaying_cue_rules", "inference_verbs",
           "speaker_labels", "person_labels", "group_labels")
-_MAPS = ("antecedent_weights", "role_synonyms", "prep_cues", "object_prep_cues", "honorifics", "gendered_nouns", "double_marks", "single_marks", "windows")
+_MAPS = ("antecedent_weights", "role_synonyms", "prep_cues", "object_prep_cues", "gendered_nouns", "double_marks", "single_marks", "windows")
 _NUMBERS = ("min_direct_words", "inherit_window", "pronoun_window")
 
 # The keys configs/quotes.yml may hold; nlp.check_config checks the file against it.
@@ -37,17 +37,38 @@ def _lower_map_of_sets(values) -> dict[str, set[str]]:
     return {str(k).lower(): _lower_set(v) for k, v in (values or {}).items()}
 
 
+def _lower_map_of_lists(values) -> dict[str, list[str]]:
+    return {str(k).lower(): [str(w).lower() for w in v or []] for k, v in (values or {}).items()}
+
+
+@dataclass
+class RegistryWords:
+    """What the quotes stage reads from the actor registry (``configs/actors.yml``, the
+    actors stage's ``registry``): the one list of title words, the honorifics with the
+    gender they tell ("m", "f", ""), and the offices with their holders by date."""
+
+    title_words: set[str] = field(default_factory=set)
+    honorifics: dict[str, str] = field(default_factory=dict)
+    roles: list[dict] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, registry) -> "RegistryWords":
+        """From an actor ``Registry`` (None: no actors stage, no words)."""
+        if registry is None:
+            return cls()
+        return cls(set(registry.title_words), dict(registry.honorifics), list(registry.roles))
+
+
 @dataclass
 class QuoteLexicon:
     """Cue words and settings of the quotes stage.
 
-    ``raw`` is the parsed YAML mapping, kept so the component can save and restore it.
-    ``person_roles`` are the actor registry's role nouns only a person has
-    (``configs/actors.yml``), given by the component when the actors stage runs.
+    ``raw`` is the parsed YAML mapping, kept so the component can save and restore it;
+    ``registry`` the words read from the actor registry.
     """
 
     raw: dict = field(default_factory=dict)
-    person_roles: set[str] = field(default_factory=set)
+    registry: RegistryWords = field(default_factory=RegistryWords)
 
     def __post_init__(self) -> None:
         r = self.raw
@@ -63,12 +84,12 @@ class QuoteLexicon:
         self.object_complement_verbs = low("object_complement_verbs")
         self.passive_object_verbs = low("passive_object_verbs")
         self.passive_source_verbs = low("passive_source_verbs")
-        self.prep_cues = _lower_map_of_sets(r.get("prep_cues"))
+        self.prep_cues = _lower_map_of_lists(r.get("prep_cues"))  # in order of preference
         self.object_prep_cues = _lower_map_of_sets(r.get("object_prep_cues"))
         self.source_phrases = [tuple(str(w).lower() for w in p) for p in r.get("source_phrases") or []]
         self.non_source_heads = low("non_source_heads")
         self.role_synonyms = _lower_map_of_sets(r.get("role_synonyms"))
-        self.role_words = low("title_words") | {w.lower() for w in self.person_roles} | set(self.role_synonyms)
+        self.role_words = {w.lower() for w in self.registry.title_words} | set(self.role_synonyms)
         self.group_nouns = low("group_nouns")
         self.medium_nouns = low("medium_nouns")
         self.question_words = low("question_words")
@@ -86,7 +107,7 @@ class QuoteLexicon:
         self.relaying_cue_rules = set(r.get("relaying_cue_rules") or [])
         self.antecedent_weights = {str(k): float(v) for k, v in (r.get("antecedent_weights") or {}).items()}
         self.headline_cues = low("headline_cues")
-        self.honorifics = {str(k).lower(): v for k, v in (r.get("honorifics") or {}).items()}
+        self.honorifics = dict(self.registry.honorifics)
         self.gendered_nouns = {str(k).lower(): v for k, v in (r.get("gendered_nouns") or {}).items()}
         self.pronouns = {str(k).lower(): v for k, v in (r.get("pronouns") or {}).items()}
         self.speaker_labels = set(r.get("speaker_labels") or ["PERSON", "ORG", "GPE"])
@@ -118,12 +139,13 @@ class QuoteLexicon:
         self.headline_source_max_words = int(windows.get("headline_source_max_words", 4))
 
     @classmethod
-    def from_yaml(cls, path: str | Path, person_roles: set[str] | None = None, stage: str = "parley_quotes") -> "QuoteLexicon":
+    def from_yaml(cls, path: str | Path, registry: RegistryWords | None = None,
+                  stage: str = "parley_quotes") -> "QuoteLexicon":
         """Read and check a lexicon file (``pipeline.components.lexicon``).
 
         Args:
             path: a YAML file shaped like ``configs/quotes.yml``.
-            person_roles: role nouns from the actor registry, added to the title words.
+            registry: the words read from the actor registry (none when None).
             stage: the component's name, for error messages.
 
         Returns:
@@ -132,4 +154,4 @@ class QuoteLexicon:
         Raises:
             LexiconError: the file is missing or malformed, or holds an unknown key.
         """
-        return cls(load_lexicon(path, SCHEMA, stage=stage), set(person_roles or ()))
+        return cls(load_lexicon(path, SCHEMA, stage=stage), registry or RegistryWords())

@@ -337,11 +337,11 @@ def apposition(res: SpeakerResolver, tok: Token) -> Speaker | None:
 
 def titled_name(res: SpeakerResolver, tok: Token) -> Speaker | None:
     """"former CIA director David Petraeus": a person named inside the role noun phrase."""
-    if tok.pos_ != "NOUN" or tok.lemma_.lower() not in res.lex.role_words:
+    if tok.pos_ != "NOUN" or tok.lemma_.lower() not in res.lex.role_words or res.is_plural(tok):
         return None
-    for t in tok.subtree:
+    for t in tok.children:  # the name hangs on the role noun itself, not in a clause or phrase under it
         e = res.ent_of.get(t.i)
-        if e is not None and e.label_ in res.lex.person_labels and not res.in_pp(t, tok):
+        if e is not None and t.dep_ in ("appos", "compound", "nmod", "npadvmod", "flat") and res.is_person(e):
             return res.named(e)
     return None
 
