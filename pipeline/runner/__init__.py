@@ -10,12 +10,20 @@ Callers use ``from pipeline.runner import run``; the names below are the public 
 """
 from pipeline.runner.cache import RowCache, article_key, config_fingerprint
 from pipeline.runner.engines import ENGINES, PartitionOutput, default_workers
-from pipeline.runner.partition import BATCH_SIZE, Batch, Job, make_doc, process_articles, process_partition
+from pipeline.runner.partition import (
+    BATCH_SIZE,
+    Batch,
+    Job,
+    make_doc,
+    pipeline_for,
+    process_articles,
+    process_partition,
+)
 from pipeline.runner.run import RunResult, run
 from pipeline.runner.sink import TableSink, atomic_write, recover_staging
 
 __all__ = [
     "BATCH_SIZE", "ENGINES", "Batch", "Job", "PartitionOutput", "RowCache", "RunResult", "TableSink",
-    "article_key", "atomic_write", "config_fingerprint", "default_workers", "make_doc", "process_articles",
-    "process_partition", "recover_staging", "run",
+    "article_key", "atomic_write", "config_fingerprint", "default_workers", "make_doc", "pipeline_for",
+    "process_articles", "process_partition", "recover_staging", "run",
 ]
