@@ -61,6 +61,14 @@ def test_speakers_role_resolved_by_the_articles_date(nlp, anchor, holder):
     assert speakers(nlp, text, anchor)[0][1:3] == (holder, "named")
 
 
+def test_speakers_former_office_holder_by_the_articles_date(nlp):
+    text = (
+        "Donald Trump spoke to supporters in Ohio on Monday, while Joe Biden stayed in Delaware. "
+        "The former president said that the war could be ended within a day."
+    )
+    assert speakers(nlp, text, "2024-03-15")[0][1:] == ("Donald Trump", "named", "former_holder")
+
+
 def test_speakers_description_resolves_to_the_titled_person(nlp):
     text = (
         "Kremlin spokesman Dmitry Peskov held his daily call with journalists on Wednesday. "

@@ -239,7 +239,7 @@ class SpeakerResolver:
             plural = self.is_plural(tok)
             if lemma in lex.role_words and not plural:
                 # "the minister was asked …": the person the article titles so, else the description
-                who = apposition(self, tok) or description(self, tok) or anonymous(self, tok)
+                who = apposition(self, tok) or former_holder(self, tok) or description(self, tok) or anonymous(self, tok)
                 spoke = tok.head.lemma_.lower() in lex.clause_verbs | lex.reaction_verbs
                 gender = self.gender.get(who.text.lower(), "") or gender_code(lex.gendered_nouns.get(lemma))
                 yield Mention(who, tok.i, self.sent_of(tok.i), self.para_of(tok.i), True, spoke, False, "person", gender)
@@ -422,6 +422,29 @@ def surveyed_share(res: SpeakerResolver, tok: Token) -> Speaker | None:
     return None
 
 
+def former_holder(res: SpeakerResolver, tok: Token) -> Speaker | None:
+    """"the former president": the person in the article who held an office of that
+    title before the article's date (the registry's holders) and no longer holds it."""
+    lex = res.lex
+    lemma = tok.lemma_.lower()
+    if lemma not in lex.role_words or res.is_plural(tok) or not lex.registry.roles:
+        return None
+    if not any(c.lower_ in lex.former_words for c in tok.children if c.dep_ in ("amod", "advmod", "compound")):
+        return None
+    day = res.doc._.anchor
+    former: set[str] = set()
+    for role in lex.registry.roles:
+        if not any(lemma in title.lower().split() for title in role["titles"]):
+            continue
+        current = {h["actor"] for h in role["holders"] if h["start"] <= day and (not h["end"] or day < h["end"])}
+        former |= {h["actor"] for h in role["holders"] if h["end"] and h["end"] <= day} - current
+    people = [e for e in res.persons if e._.actor_id in former and e.start != tok.i]
+    if not day or not people:
+        return None
+    best = min(people, key=lambda e: (e.start > tok.i, abs(e.start - tok.i)))
+    return res.at(res.named(best), tok, "former_holder")
+
+
 def description(res: SpeakerResolver, tok: Token) -> Speaker | None:
     """"the foreign minister", "the Polish premier", "Hungary's prime minister", "the
     official": the person the article gave that role.
@@ -507,6 +530,7 @@ SPEAKER_RULES: list[tuple[str, SpeakerRule]] = [
     ("titled_name", titled_name),
     ("pronoun", pronoun),
     ("repeated_description", repeated_description),
+    ("former_holder", former_holder),
     ("description", description),
     ("proper_noun", proper_noun),
     ("medium", medium),
