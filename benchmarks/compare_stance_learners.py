@@ -14,9 +14,12 @@ same statements and the same folds, in one run:
     trained by ``spacy train`` from ``configs/stance_textcat.cfg`` on ``Example.text``
     (the statement in its sentence, the quote in [brackets]) with the gold stance,
     corpora as ``DocBin`` in a temporary folder, fixed seed, fixed epoch budget, the
-    last model kept (the held-out fold never chooses a model);
-  * ``sklearn-lr``: :func:`pipeline.train.fit`, the logistic regression over the rule
-    features that ``parley train`` ships;
+    last model kept (the held-out fold never chooses a model); ``-bal`` variants
+    (not run by default) resample the training statements to balanced classes;
+  * ``sklearn-lr``: :func:`pipeline.train.fit`, the logistic regression over the
+    statement features that ``parley train`` ships, alone: its argmax, without the
+    ``override_rules`` of the stage (they would apply to a textcat just the same), so
+    its figures sit a little below the "model" line of ``parley train --cv``;
   * ``rules``: the rules' own verdict, for reference (nothing trained);
 - each is scored on the held-out fold's statements: accuracy and macro-F1 over the four
   stances (:func:`pipeline.train.statement_figures`), per fold and pooled, with the
@@ -24,6 +27,7 @@ same statements and the same folds, in one run:
 
 Usage: python benchmarks/compare_stance_learners.py [--corpus DIR ...] [--cv K]
        [--learners textcat-bow,textcat-ensemble,sklearn-lr] [--keep DIR]
+(about 3-4 minutes on 2 cores with the default learners; every run gives the same figures)
 """
 from __future__ import annotations
 
