@@ -228,6 +228,28 @@ def lead_in(site: DirectSite) -> tuple[Token, Token | None, str] | None:
     return None
 
 
+def label_lead_in(site: DirectSite) -> tuple[Token, Token | None, str] | None:
+    """"Statement: “…”", "Quote from Zelensky: “…”": a short label opening the paragraph,
+    before a colon, names the source (a name in it, else a document or group noun)."""
+    doc, lex, a = site.doc, site.lex, site.a
+    j = a - 1
+    while j >= 0 and doc[j].text in lex.all_marks:
+        j -= 1
+    if j < 0 or doc[j].text != ":":
+        return None
+    start = j
+    while start > 0 and "\n" not in doc[start - 1].text and not site.quoted[start - 1] \
+            and doc[start - 1].text not in SENTENCE_END:
+        start -= 1
+    label = [t for t in doc[start:j] if not t.is_punct and not t.is_space]
+    if not label or len(label) > lex.label_max_words:
+        return None
+    named = [t for t in label if t.ent_type_ in lex.speaker_labels]
+    nouns = [t for t in label if t.lemma_.lower() in lex.medium_nouns | lex.group_nouns]
+    source = named[-1] if named else nouns[-1] if nouns else None
+    return (doc[j], source, ":") if source is not None else None
+
+
 def naming_verb(site: DirectSite) -> tuple[Token, Token | None, str] | None:
     """"described the war as a “stalemate”", "called it “a farce”": a naming verb governing
     the quoted words."""
@@ -251,6 +273,7 @@ DIRECT_CUE_RULES: list[tuple[str, DirectCueRule]] = [
     ("cue_over_quote", cue_over_quote),
     ("attribution_after", attribution_after),
     ("lead_in", lead_in),
+    ("label_lead_in", label_lead_in),
     ("naming_verb", naming_verb),
 ]
 
