@@ -135,7 +135,7 @@ class QuoteLexicon:
         self.lead_in_tokens = int(windows.get("lead_in_tokens", 12))
         self.anonymous_max_tokens = int(windows.get("anonymous_max_tokens", 12))
         self.object_min_words = int(windows.get("object_min_words", 3))
-        self.subject_gap_tokens = int(windows.get("subject_gap_tokens", 8))
+        self.subject_gap_tokens = int(windows.get("subject_gap_tokens", 12))
         self.label_max_words = int(windows.get("label_max_words", 4))
         self.headline_max_tokens = int(windows.get("headline_max_tokens", 30))
         self.headline_source_max_words = int(windows.get("headline_source_max_words", 4))

@@ -108,8 +108,10 @@ def governing_verb(verb: Token, lex: QuoteLexicon, depth: int) -> Source | None:
     """A cue in a clause that hangs on another verb ("…, adding that …", "vowed to
     say", "by suggesting that …") has that verb's source; a reported clause only
     through verbs of seeming or commitment ("appears to have said")."""
-    if depth >= MAX_CLIMB or verb.dep_ not in ("conj", "xcomp", "advcl", "pcomp", "ccomp", "parataxis"):
+    if depth >= MAX_CLIMB or verb.dep_ not in ("conj", "xcomp", "advcl", "pcomp", "ccomp", "parataxis", "dep"):
         return None
+    if verb.dep_ == "dep" and (verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.head.pos_ != "VERB"):
+        return None  # an unlabelled attachment counts only as a finite verb's second predicate
     head = verb.head
     if head == verb:
         return None
@@ -140,13 +142,17 @@ def participle_of_speaker(verb: Token, lex: QuoteLexicon, depth: int) -> Source 
 
 def nearest_name(verb: Token, lex: QuoteLexicon, depth: int) -> Source | None:
     """A finite speech verb the parser left without subject ("…, US Secretary of State
-    Marco Rubio said …" parsed as an apposition): the name just before it."""
+    Marco Rubio said …" parsed as an apposition): the name or subject just before it."""
     if depth > 0 or verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.lemma_.lower() not in lex.speech_verbs:
         return None
     doc = verb.doc
-    for tok in reversed(doc[max(verb.sent.start, verb.i - lex.subject_gap_tokens):verb.i]):
+    for tok in reversed(doc[max(0, verb.i - lex.subject_gap_tokens):verb.i]):  # the parse may split the sentence too
+        if "\n" in tok.text:
+            return None
         if tok.ent_type_ in lex.speaker_labels and tok.dep_ not in ("pobj", "poss", "compound"):
             return Source(tok)
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ in ("NOUN", "PROPN"):
+            return Source(tok)  # "The European leaders, in their statement …, stressed"
         if tok.text in (".", ";", ":") or tok.pos_ == "VERB" and tok.dep_ not in ("advcl", "ccomp", "acl", "relcl"):
             return None
     return None
