@@ -22,6 +22,7 @@ from .lexicon import QuoteLexicon
 from .sources import find_source
 
 VETO = "veto"
+DASHES = ("-", "–", "—")
 _UNSET = object()
 
 
@@ -193,6 +194,12 @@ def reported_clause(site: CueSite) -> Cue | None:
         if t.dep_ in ("advcl", "conj") and t.lemma_.lower() in lex.clause_verbs and (
                 t.tag_ == "VBG" or any(c.dep_ == "nsubj" and c.pos_ == "PROPN" for c in t.children)):
             hi = t.left_edge.i - 1
+            break
+    for t in doc[comp.i + 1:hi + 1]:
+        # "… an agreement – to which Zelensky reacted strongly": the writer's comment, set off by a dash
+        if t.text in DASHES and t.i + 1 <= hi and any(
+                r.lower_ in lex.relative_pronouns for r in doc[t.i + 1:min(t.i + 3, hi + 1)]):
+            hi = t.i - 1
             break
     lo = skip_leading_time(doc, lo, hi)
     lo, hi = site.strip(lo, hi)

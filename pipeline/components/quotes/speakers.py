@@ -45,6 +45,7 @@ class Mention:
     kind: str  # "person", "group" (an organisation, government, delegation) or "thing" (a document)
     gender: str  # "m", "f" or ""
     src: int = -1  # for an earlier speaker: the token that named it
+    reacts: bool = False  # the subject of a reaction verb ("Zelensky reacted strongly"): about to be quoted
 
 
 class SpeakerResolver:
@@ -223,9 +224,12 @@ class SpeakerResolver:
             root = ent.root
             verb = root.head if root.dep_ in ("nsubj", "nsubjpass") else (
                 root.head.head if root.dep_ in ("appos", "compound") else None)
-            spoke = self.is_subject(ent) and verb is not None and verb.lemma_.lower() in lex.clause_verbs | lex.reaction_verbs
+            subject = self.is_subject(ent) and verb is not None
+            spoke = subject and verb.lemma_.lower() in lex.clause_verbs
+            reacts = subject and verb.lemma_.lower() in lex.reaction_verbs
             yield Mention(self.named(ent), root.i, self.sent_of(root.i), self.para_of(root.i), self.is_subject(ent),
-                          spoke, False, "person" if person else "group", self.gender.get(self.key(ent), ""))
+                          spoke, False, "person" if person else "group", self.gender.get(self.key(ent), ""),
+                          reacts=reacts)
 
     def _noun_mentions(self):
         """Subjects headed by a group noun ("the delegation", "European leaders") or a
@@ -275,7 +279,7 @@ class SpeakerResolver:
         Candidates are earlier speakers and mentions within ``pronoun_window``
         sentences; each scores by the weights of ``antecedent_weights``: sentence
         distance, being a clause subject, having spoken (the latest speaker most),
-        sharing the paragraph, and the pronoun's preference (``prefer``: plural
+        being about to react ("X reacted strongly."), sharing the paragraph, and the pronoun's preference (``prefer``: plural
         sources for "they"). A tie goes to the nearer candidate.
         """
         w = self.lex.antecedent_weights
@@ -290,6 +294,7 @@ class SpeakerResolver:
                      + w.get("spoke", 0.0) * m.spoke
                      + w.get("last_speaker", 0.0) * (m.speaker.text == last)
                      + w.get("same_paragraph", 0.0) * (m.para == here_para)
+                     + w.get("reacts", 0.0) * m.reacts
                      + w.get("preferred", 0.0) * bool(prefer and prefer(m)))
             if best_score is None or (score, m.tok) > (best_score, best.tok):
                 best, best_score = m, score
