@@ -42,9 +42,11 @@ n_neutral, net_score, dominant_stance, first_published, last_published``.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 
-STANCE_ORDER = ("support", "oppose", "conditional", "neutral")
+from pipeline.schema import STANCES
 WINDOWS = ("month", "year", "week", "quarter", "article")
 GROUP_BY = ("person", "affiliation", "country")
 UNKNOWN = "unknown"
@@ -64,7 +66,7 @@ def dominant_stance(counts: dict[str, int]) -> str:
     Returns:
         ``support``, ``oppose``, ``conditional``, ``mixed`` or ``neutral``.
     """
-    sided = {s: counts.get(s, 0) for s in STANCE_ORDER if s != "neutral"}
+    sided = {s: counts.get(s, 0) for s in STANCES if s != "neutral"}
     top = max(sided.values(), default=0)
     if top == 0:
         return "neutral"
@@ -91,33 +93,34 @@ def window_label(published: pd.Series, doc_ids: pd.Series, window: str) -> pd.Se
     return labels.astype("object").where(dates.notna(), UNKNOWN)
 
 
-def _summarise(group: pd.DataFrame) -> dict[str, object]:
-    counts = group["stance"].value_counts().to_dict()
-    n = len(group)
-    dates = group["published"].dropna()
-    dates = dates[dates.astype(str) != ""]
-    row: dict[str, object] = {
-        "names": "; ".join(sorted(set(group["actor"].astype(str)))),
-        "actor_kind": _most_common(group["actor_kind"]),
-        "affiliation": _most_common(group["affiliation"]),
-        "country": _most_common(group["country"]),
+def _summarise(rows: list[dict]) -> dict[str, object]:
+    """The counts, names and dates of one actor's ``stances`` rows (plain dicts: a
+    corpus has thousands of actor windows, and pandas per group would dominate)."""
+    counts = Counter(row["stance"] for row in rows)
+    n = len(rows)
+    dates = [row["published"] for row in rows if row["published"]]
+    summary: dict[str, object] = {
+        "names": "; ".join(sorted({str(row["actor"]) for row in rows})),
+        "actor_kind": most_common(row["actor_kind"] for row in rows),
+        "affiliation": most_common(row["affiliation"] for row in rows),
+        "country": most_common(row["country"] for row in rows),
         "n_statements": n,
-        "n_quotes": int(group["n_quotes"].sum()),
-        "n_articles": int(group["doc_id"].nunique()),
+        "n_quotes": int(sum(row["n_quotes"] for row in rows)),
+        "n_articles": len({row["doc_id"] for row in rows}),
     }
-    for stance in STANCE_ORDER:
-        row[f"n_{stance}"] = int(counts.get(stance, 0))
-    row["net_score"] = (row["n_support"] - row["n_oppose"]) / n if n else 0.0
-    row["dominant_stance"] = dominant_stance(counts)
-    row["first_published"] = str(dates.min()) if len(dates) else ""
-    row["last_published"] = str(dates.max()) if len(dates) else ""
-    return row
+    for stance in STANCES:
+        summary[f"n_{stance}"] = int(counts.get(stance, 0))
+    summary["net_score"] = (summary["n_support"] - summary["n_oppose"]) / n if n else 0.0
+    summary["dominant_stance"] = dominant_stance(counts)
+    summary["first_published"] = min(dates) if dates else ""
+    summary["last_published"] = max(dates) if dates else ""
+    return summary
 
 
-def _most_common(values: pd.Series) -> str:
-    values = values.dropna().astype(str)
-    values = values[values != ""]
-    return values.mode().iloc[0] if len(values) else ""
+def most_common(values) -> str:
+    """The most frequent non-empty value (the alphabetically first of equals), else ""."""
+    counts = Counter(str(v) for v in values if v is not None and not pd.isna(v) and str(v) != "")
+    return min(counts.items(), key=lambda item: (-item[1], item[0]))[0] if counts else ""
 
 
 def group_identity(data: pd.DataFrame, group_by: str) -> pd.Series:
@@ -170,11 +173,15 @@ def build_actors_table(
     data["window"] = window_label(data["published"], data["doc_id"], window)
     data["identity"] = group_identity(data, group_by)
 
-    rows = []
-    for actor, group in data.groupby("identity", sort=True):
-        rows.append({"actor": actor, "group_by": group_by, "window_kind": "all", "window": "all", **_summarise(group)})
-    for (label, actor), group in data.groupby(["window", "identity"], sort=True):
-        rows.append({"actor": actor, "group_by": group_by, "window_kind": window, "window": label, **_summarise(group)})
+    overall: dict[str, list[dict]] = {}
+    windowed: dict[tuple[str, str], list[dict]] = {}
+    for row in data.to_dict("records"):
+        overall.setdefault(row["identity"], []).append(row)
+        windowed.setdefault((row["window"], row["identity"]), []).append(row)
+    rows = [{"actor": actor, "group_by": group_by, "window_kind": "all", "window": "all", **_summarise(overall[actor])}
+            for actor in sorted(overall)]
+    rows += [{"actor": actor, "group_by": group_by, "window_kind": window, "window": label,
+              **_summarise(windowed[(label, actor)])} for label, actor in sorted(windowed)]
     table = pd.DataFrame(rows, columns=COLUMNS)
     table["net_score"] = table["net_score"].astype(float)
     return table.reset_index(drop=True)

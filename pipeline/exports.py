@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.actors_table import STANCE_ORDER, dominant_stance
-from pipeline.schema import EXPORT_COLUMNS, TABLE_COLUMNS
+from pipeline.actors_table import dominant_stance, most_common
+from pipeline.schema import EXPORT_COLUMNS, STANCES, TABLE_COLUMNS
 
 STATEMENTS = "statements"
 NETWORK_FILE = "network.graphml"
@@ -38,10 +38,10 @@ GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 NODE_KEYS = (
     ("label", "string"), ("kind", "string"), ("actor_id", "string"), ("actor_kind", "string"),
     ("affiliation", "string"), ("country", "string"), ("n_statements", "int"), ("n_articles", "int"),
-    *((f"n_{s}", "int") for s in STANCE_ORDER), ("net_score", "double"), ("dominant_stance", "string"),
+    *((f"n_{s}", "int") for s in STANCES), ("net_score", "double"), ("dominant_stance", "string"),
 )
 EDGE_KEYS = (
-    ("weight", "double"), ("sign", "int"), ("net", "int"), *((f"n_{s}", "int") for s in STANCE_ORDER),
+    ("weight", "double"), ("sign", "int"), ("net", "int"), *((f"n_{s}", "int") for s in STANCES),
     ("dominant_stance", "string"),
 )
 
@@ -112,22 +112,28 @@ def network_graph(statements: pd.DataFrame) -> ET.ElementTree:
     graph = ET.SubElement(root, "graph", {"id": "parley", "edgedefault": "directed"})
     _add_node(graph, TARGET_ID, "n", {"label": TARGET_LABEL, "kind": "target"})
     said = statements[statements["speaker_kind"].isin(["named", "anonymous"]) & (statements["actor_id"] != "")]
-    for actor_id, group in said.groupby("actor_id", sort=True):
-        counts = {s: int((group["stance"] == s).sum()) for s in STANCE_ORDER}
-        n = len(group)
+    by_actor: dict[str, list[dict]] = {}
+    for row in said.to_dict("records"):
+        by_actor.setdefault(row["actor_id"], []).append(row)
+    for actor_id in sorted(by_actor):
+        rows = by_actor[actor_id]
+        counts = {s: sum(1 for row in rows if row["stance"] == s) for s in STANCES}
+        n = len(rows)
         net = counts["support"] - counts["oppose"]
         dominant = dominant_stance(counts)
         node_id = f"actor:{actor_id}"
         _add_node(graph, node_id, "n", {
-            "label": actor_id, "kind": "actor", "actor_id": actor_id, "actor_kind": _most_common(group["speaker_kind"]),
-            "affiliation": _most_common(group["affiliation"]), "country": _most_common(group["country"]),
-            "n_statements": n, "n_articles": group["doc_id"].nunique(),
-            **{f"n_{s}": counts[s] for s in STANCE_ORDER}, "net_score": round(net / n, 4),
+            "label": actor_id, "kind": "actor", "actor_id": actor_id,
+            "actor_kind": most_common(row["speaker_kind"] for row in rows),
+            "affiliation": most_common(row["affiliation"] for row in rows),
+            "country": most_common(row["country"] for row in rows),
+            "n_statements": n, "n_articles": len({row["doc_id"] for row in rows}),
+            **{f"n_{s}": counts[s] for s in STANCES}, "net_score": round(net / n, 4),
             "dominant_stance": dominant,
         })
         edge = ET.SubElement(graph, "edge", {"id": f"e:{actor_id}", "source": node_id, "target": TARGET_ID})
         _add_data(edge, "e", {"weight": float(n), "sign": (net > 0) - (net < 0), "net": net,
-                              **{f"n_{s}": counts[s] for s in STANCE_ORDER}, "dominant_stance": dominant})
+                              **{f"n_{s}": counts[s] for s in STANCES}, "dominant_stance": dominant})
     ET.indent(root)
     return ET.ElementTree(root)
 
@@ -141,11 +147,6 @@ def _add_data(element: ET.Element, prefix: str, values: dict) -> None:
         if value == "" or value is None:
             continue
         ET.SubElement(element, "data", {"key": f"{prefix}_{name}"}).text = str(value)
-
-
-def _most_common(values: pd.Series) -> str:
-    present = values[values.fillna("") != ""]
-    return str(present.mode().iloc[0]) if len(present) else ""
 
 
 def write_exports(folder: Path, tables: dict[str, pd.DataFrame] | None = None) -> list[Path]:

@@ -30,7 +30,7 @@ from pipeline.components.stance import StanceClassifier, StatementModel
 from pipeline.components.stance.features import statement_features
 from pipeline.components.stance.rules import Statement, apply_rules
 from pipeline.corpus import Article, iter_articles
-from pipeline.evaluate import GoldDoc, confusion, load_gold, macro_f1, pool, score_document
+from pipeline.evaluate import GoldDoc, confusion, load_gold, macro_f1, match_spans, pool, score_document
 from pipeline.nlp import DEFAULT_CONFIG, build_nlp, check_config
 from pipeline.runner import make_doc
 from pipeline.schema import STANCES, to_table
@@ -93,6 +93,21 @@ def gold_examples(item: LabelledArticle, stage: StanceClassifier) -> list[Exampl
         examples.append(Example(statement_features(statement, verdict), quote.stance, item.gold.doc_id,
                                 verdict.stance, verdict.rule, span.sent.text if span.start == span.sent.start else
                                 f"{doc[span.sent.start:span.start].text} [{span.text}]"))
+    return examples
+
+
+def predicted_examples(item: LabelledArticle, stage: StanceClassifier) -> list[Example]:
+    """The pipeline's own quotes that match a gold quote with a stance (as ``evaluate``
+    matches them), with their own cue and speaker and the gold stance: statements as the
+    stage meets them when it runs."""
+    gold = [q for q in item.gold.quotes if q.stance and q.start is not None]
+    predicted = list(item.doc.spans.get(QUOTES_KEY, []))
+    pairs = match_spans([(p.start_char, p.end_char) for p in predicted], [(q.start, q.end) for q in gold], 0.5)
+    examples = []
+    for i, j in pairs:
+        statement, verdict = stage.read(predicted[i])
+        examples.append(Example(statement_features(statement, verdict), gold[j].stance, item.gold.doc_id,
+                                verdict.stance, verdict.rule, predicted[i].text))
     return examples
 
 
@@ -188,12 +203,13 @@ def cross_validate(items: Sequence[LabelledArticle], stage: StanceClassifier, k:
     from sklearn.model_selection import GroupKFold
 
     examples_by_doc = {item.gold.doc_id: gold_examples(item, _with_model(stage, None, ())) for item in items}
+    extra_by_doc = {item.gold.doc_id: predicted_examples(item, stage) for item in items}
     doc_ids = [item.gold.doc_id for item in items]
     folds, pooled_pairs, pooled_rule_pairs, by_rule = [], [], [], []
     held_out_model: list[LabelledArticle] = []
     fold_models: dict[str, StatementModel] = {}
     for number, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=k).split(doc_ids, groups=doc_ids), start=1):
-        train = [e for i in train_idx for e in examples_by_doc[doc_ids[i]]]
+        train = [e for i in train_idx for e in examples_by_doc[doc_ids[i]] + extra_by_doc[doc_ids[i]]]
         test = [e for i in test_idx for e in examples_by_doc[doc_ids[i]]]
         model = fit(train, seed=seed, c_value=c_value)
         pairs = [(e.stance, predict(model, e, override_rules)) for e in test]
@@ -254,8 +270,10 @@ def train(corpora: Sequence[Path | str], out: Path | str, *, config: Path | str 
     items = read_labelled(corpora, nlp)
     log(f"{len(items)} labelled articles read from {', '.join(map(str, corpora))}")
     examples = [e for item in items for e in gold_examples(item, _with_model(stage, None, ()))]
+    extra = [e for item in items for e in predicted_examples(item, stage)]
     counts = {s: sum(1 for e in examples if e.stance == s) for s in STANCES}
-    log(f"{len(examples)} statements: " + ", ".join(f"{s} {n}" for s, n in counts.items()))
+    log(f"{len(examples)} statements: " + ", ".join(f"{s} {n}" for s, n in counts.items())
+        + f"; with the {len(extra)} quotes of the pipeline that match them")
     metrics: dict = {"corpora": [str(c) for c in corpora], "articles": len(items), "statements": counts,
                      "seed": seed, "C": c_value, "override_rules": list(override_rules)}
     if cv:
@@ -265,7 +283,7 @@ def train(corpora: Sequence[Path | str], out: Path | str, *, config: Path | str 
     meta = {"parley_version": version("parley"), "scikit_learn_version": sklearn.__version__,
             "python": platform.python_version(), "corpora": metrics["corpora"], "articles": len(items),
             "statements": len(examples), "seed": seed, "C": c_value}
-    model = fit(examples, seed=seed, c_value=c_value, meta=meta)
+    model = fit(examples + extra, seed=seed, c_value=c_value, meta=meta)
     if test_corpora:
         test_items = read_labelled(test_corpora, nlp)
         metrics["test"] = {"corpora": [str(c) for c in test_corpora],
