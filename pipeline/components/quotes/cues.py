@@ -189,10 +189,13 @@ def reported_clause(site: CueSite) -> Cue | None:
     lo, hi = comp.left_edge.i, comp.right_edge.i
     lo, hi = cut_paragraph(doc, lo, hi, comp.i if comp.i > tok.i else hi)
     for t in doc[comp.i + 1:hi + 1]:
-        # "…, adding he thought …", "…, while Zelensky said …": a second cue ends the first
-        # content (a second speaker only when named: "and he expects …" goes on)
-        if t.dep_ in ("advcl", "conj") and t.lemma_.lower() in lex.clause_verbs and (
-                t.tag_ == "VBG" or any(c.dep_ == "nsubj" and c.pos_ == "PROPN" for c in t.children)):
+        # "…, adding he thought …", "…, accusing Kyiv of …", "…, while Zelensky said …": a
+        # second cue ends the first content (a second speaker only when named: "and he
+        # expects …" goes on)
+        lemma = t.lemma_.lower()
+        if t.dep_ in ("advcl", "conj") and (
+                (t.tag_ == "VBG" and lemma in lex.cue_verbs)
+                or (lemma in lex.clause_verbs and any(c.dep_ == "nsubj" and c.pos_ == "PROPN" for c in t.children))):
             hi = t.left_edge.i - 1
             break
     for t in doc[comp.i + 1:hi + 1]:

@@ -86,6 +86,9 @@ class QuoteLexicon:
         self.passive_source_verbs = low("passive_source_verbs")
         self.prep_cues = _lower_map_of_lists(r.get("prep_cues"))  # in order of preference
         self.object_prep_cues = _lower_map_of_sets(r.get("object_prep_cues"))
+        # every verb some cue rule reads (a second one ends the content of the first)
+        self.cue_verbs = (self.clause_verbs | self.xcomp_verbs | self.object_xcomp_verbs | self.object_verbs
+                          | self.object_complement_verbs | set(self.prep_cues) | set(self.object_prep_cues))
         self.source_phrases = [tuple(str(w).lower() for w in p) for p in r.get("source_phrases") or []]
         self.non_source_heads = low("non_source_heads")
         self.role_synonyms = _lower_map_of_sets(r.get("role_synonyms"))
