@@ -112,6 +112,25 @@ def stance_word(site: CueSite) -> Cue | None:
     return site.cue(lo, hi, source=source, passive=passive) if hi >= lo else None
 
 
+def stance_adjective(site: CueSite) -> Cue | None:
+    """"is sceptical of a summit without Russia", "are concerned about X": an adjective
+    of stance and its prepositional object, held by the subject of the copula."""
+    tok, lex = site.tok, site.lex
+    wanted = lex.adjective_prep_cues.get(site.lemma) if tok.pos_ == "ADJ" else None
+    if not wanted or tok.dep_ not in ("acomp", "amod", "ROOT", "conj"):
+        return None
+    prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in wanted), None)
+    objs = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")] if prep is not None else []
+    governor = tok.head if tok.dep_ == "acomp" else None
+    if not objs or governor is None:
+        return None
+    source, passive = find_source(governor, lex)
+    if source is None:
+        return None
+    lo, hi = site.strip(min(o.left_edge.i for o in objs), max(o.right_edge.i for o in objs))
+    return site.cue(lo, hi, f"{tok.text} {prep.text}", source=source, passive=passive) if hi - lo >= 1 else None
+
+
 def not_a_verb(site: CueSite) -> str | None:
     """Only verbs (and verbs the tagger took for plural nouns) cue from here on; a negated
     verb ("did not say") attributes nothing."""
@@ -445,6 +464,7 @@ DOC_CUE_RULES: list[tuple[str, Callable[[Doc, QuoteLexicon, list[bool]], list[Cu
 CUE_RULES: list[tuple[str, CueRule]] = [
     ("source_phrase", source_phrase),
     ("stance_word", stance_word),
+    ("stance_adjective", stance_adjective),
     ("not_a_verb", not_a_verb),
     ("passive_participle", passive_participle),
     ("writer_voice", writer_voice),

@@ -17,7 +17,7 @@ _WORDS = ("speech_verbs", "cognition_verbs", "weak_verbs", "xcomp_verbs", "objec
           "direct_quote_verbs", "reaction_verbs", "share_words", "former_words", "passive_object_verbs",
           "relaying_cue_rules", "inference_verbs",
           "speaker_labels", "person_labels", "group_labels")
-_MAPS = ("antecedent_weights", "role_synonyms", "prep_cues", "object_prep_cues", "gendered_nouns", "double_marks", "single_marks", "windows")
+_MAPS = ("antecedent_weights", "role_synonyms", "prep_cues", "object_prep_cues", "adjective_prep_cues", "gendered_nouns", "double_marks", "single_marks", "windows")
 _NUMBERS = ("min_direct_words", "inherit_window", "pronoun_window")
 
 # The keys configs/quotes.yml may hold; nlp.check_config checks the file against it.
@@ -86,6 +86,7 @@ class QuoteLexicon:
         self.passive_source_verbs = low("passive_source_verbs")
         self.prep_cues = _lower_map_of_lists(r.get("prep_cues"))  # in order of preference
         self.object_prep_cues = _lower_map_of_sets(r.get("object_prep_cues"))
+        self.adjective_prep_cues = _lower_map_of_sets(r.get("adjective_prep_cues"))
         # every verb some cue rule reads (a second one ends the content of the first)
         self.cue_verbs = (self.clause_verbs | self.xcomp_verbs | self.object_xcomp_verbs | self.object_verbs
                           | self.object_complement_verbs | set(self.prep_cues) | set(self.object_prep_cues))
