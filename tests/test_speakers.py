@@ -80,6 +80,11 @@ def test_speakers_description_resolves_to_the_titled_person(nlp):
     assert found[1][3] == "description"
 
 
+def test_speakers_nationality_description_goes_to_the_compatriot(nlp):
+    text = "Viktor Orbán met Olaf Scholz in Berlin on Monday.\n\nThe Hungarian PM told reporters that the sanctions had failed."
+    assert speakers(nlp, text)[0][1:] == ("Viktor Orbán", "named", "compatriot")
+
+
 def test_speakers_apposition_names_the_person_not_the_role(nlp):
     found = speakers(nlp, "Olena Marchuk, the city's deputy mayor, said the water supply had been restored.")
     assert found[0][1:3] == ("Olena Marchuk", "named")

@@ -45,18 +45,21 @@ def _lower_map_of_lists(values) -> dict[str, list[str]]:
 class RegistryWords:
     """What the quotes stage reads from the actor registry (``configs/actors.yml``, the
     actors stage's ``registry``): the one list of title words, the honorifics with the
-    gender they tell ("m", "f", ""), and the offices with their holders by date."""
+    gender they tell ("m", "f", ""), the offices with their holders by date, and the
+    nationality words with their country."""
 
     title_words: set[str] = field(default_factory=set)
     honorifics: dict[str, str] = field(default_factory=dict)
     roles: list[dict] = field(default_factory=list)
+    nationalities: dict[str, str] = field(default_factory=dict)  # "Hungarian" → "Hungary"
 
     @classmethod
     def of(cls, registry) -> "RegistryWords":
         """From an actor ``Registry`` (None: no actors stage, no words)."""
         if registry is None:
             return cls()
-        return cls(set(registry.title_words), dict(registry.honorifics), list(registry.roles))
+        return cls(set(registry.title_words), dict(registry.honorifics), list(registry.roles),
+                   dict(getattr(registry, "nationalities", {}) or {}))
 
 
 @dataclass

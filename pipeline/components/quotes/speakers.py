@@ -379,10 +379,30 @@ def pronoun(res: SpeakerResolver, tok: Token) -> Speaker | None:
     return res.at(found.speaker, tok, "pronoun")
 
 
+def compatriot(res: SpeakerResolver, tok: Token) -> Speaker | None:
+    """"the Hungarian PM" when the article titles nobody so: the best-ranked person
+    whose country (``doc._.actor_info``) is the nationality's."""
+    lex = res.lex
+    lemma = tok.lemma_.lower() if tok.lemma_.lower() in lex.role_words else tok.lower_
+    if lemma not in lex.role_words or res.is_plural(tok) or not res.actor_info:
+        return None
+    if not any(c.dep_ in ("det", "poss") for c in tok.children):
+        return None  # "a Hungarian diplomat" is anonymous
+    countries = {lex.registry.nationalities[c.text] for c in tok.children
+                 if c.dep_ in ("amod", "compound", "poss", "nmod") and c.text in lex.registry.nationalities}
+    countries |= {c.text for c in tok.children if c.dep_ == "poss" and c.ent_type_ == "GPE"}
+    if not countries:
+        return None
+    country_of = {name.lower(): info.get("country", "") for name, info in res.actor_info.items()}
+    found = res.rank(tok, lambda m: m.kind == "person" and m.speaker.kind == "named"
+                     and country_of.get(m.speaker.text.lower()) in countries)
+    return res.at(found.speaker, tok, "compatriot") if found is not None else None
+
+
 def proper_noun(res: SpeakerResolver, tok: Token) -> Speaker | None:
     """A proper noun the model did not tag as an entity is still a name."""
-    if tok.pos_ != "PROPN" or res.crosses_paragraph(tok) or (tok.is_lower and tok.lower_ in res.lex.role_words):
-        return None  # a lower-case role word the tagger took for a name ("the prime minister") is no name
+    if tok.pos_ != "PROPN" or res.crosses_paragraph(tok) or tok.is_lower:
+        return None  # a lower-case word the tagger took for a name ("the prime minister") is no name
     lo = min([tok.i] + [c.i for c in tok.children if c.dep_ in ("compound", "flat")])
     span = res.doc[lo:tok.i + 1]
     return Speaker(span.text, "named", span.start_char, span.end_char, "")
@@ -537,6 +557,7 @@ SPEAKER_RULES: list[tuple[str, SpeakerRule]] = [
     ("repeated_description", repeated_description),
     ("former_holder", former_holder),
     ("description", description),
+    ("compatriot", compatriot),
     ("proper_noun", proper_noun),
     ("medium", medium),
     ("surveyed_share", surveyed_share),
