@@ -131,6 +131,23 @@ def stance_adjective(site: CueSite) -> Cue | None:
     return site.cue(lo, hi, f"{tok.text} {prep.text}", source=source, passive=passive) if hi - lo >= 1 else None
 
 
+def viewpoint(site: CueSite) -> Cue | None:
+    """"For Sergey Radchenko, a solution remains far off": a sentence opened by "for" and
+    a person or organisation, set off by a comma, is that source's view."""
+    tok, doc, lex = site.tok, site.doc, site.lex
+    if tok.lower_ not in lex.viewpoint_prepositions or tok.dep_ != "prep" or tok.i != tok.sent.start:
+        return None
+    pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+    if pobj is None or pobj.ent_type_ not in lex.viewpoint_labels:
+        return None
+    comma = next((t for t in doc[pobj.i:tok.sent.end] if t.text == "," and t.head.i == tok.head.i
+                  or (t.text == "," and t.i > pobj.right_edge.i)), None)
+    if comma is None:
+        return None
+    lo, hi = site.strip(comma.i + 1, tok.sent.end - 1)
+    return site.cue(lo, hi, tok.text, source=pobj) if word_count(doc, lo, hi) >= 4 else None
+
+
 def not_a_verb(site: CueSite) -> str | None:
     """Only verbs (and verbs the tagger took for plural nouns) cue from here on; a negated
     verb ("did not say") attributes nothing."""
@@ -465,6 +482,7 @@ CUE_RULES: list[tuple[str, CueRule]] = [
     ("source_phrase", source_phrase),
     ("stance_word", stance_word),
     ("stance_adjective", stance_adjective),
+    ("viewpoint", viewpoint),
     ("not_a_verb", not_a_verb),
     ("passive_participle", passive_participle),
     ("writer_voice", writer_voice),

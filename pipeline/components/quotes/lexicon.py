@@ -14,7 +14,8 @@ _WORDS = ("speech_verbs", "cognition_verbs", "weak_verbs", "xcomp_verbs", "objec
           "naming_verbs", "object_complement_verbs", "passive_source_verbs", "source_phrases", "non_source_heads",
           "group_nouns", "medium_nouns", "question_words", "question_cues", "headline_cues",
           "content_nouns", "cue_adjectives", "relative_pronouns", "seeming_verbs", "agent_prepositions", "quoting_verbs",
-          "direct_quote_verbs", "reaction_verbs", "share_words", "former_words", "passive_object_verbs",
+          "direct_quote_verbs", "reaction_verbs", "share_words", "former_words", "joint_words",
+          "viewpoint_prepositions", "viewpoint_labels", "passive_object_verbs",
           "relaying_cue_rules", "inference_verbs",
           "speaker_labels", "person_labels", "group_labels")
 _MAPS = ("antecedent_weights", "role_synonyms", "prep_cues", "object_prep_cues", "adjective_prep_cues", "gendered_nouns", "double_marks", "single_marks", "windows")
@@ -111,6 +112,9 @@ class QuoteLexicon:
         self.reaction_verbs = low("reaction_verbs")
         self.share_words = low("share_words")
         self.former_words = low("former_words")
+        self.joint_words = low("joint_words")
+        self.viewpoint_prepositions = low("viewpoint_prepositions")
+        self.viewpoint_labels = set(r.get("viewpoint_labels") or [])
         self.inference_verbs = low("inference_verbs")
         self.relaying_cue_rules = set(r.get("relaying_cue_rules") or [])
         self.antecedent_weights = {str(k): float(v) for k, v in (r.get("antecedent_weights") or {}).items()}

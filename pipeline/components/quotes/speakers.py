@@ -415,6 +415,8 @@ def medium(res: SpeakerResolver, tok: Token, look_back: bool = True) -> Speaker 
     lemma = tok.lemma_.lower()
     if lemma not in lex.medium_nouns:
         return None
+    if any(c.lower_ in lex.joint_words for c in tok.children):
+        return None  # "a joint US-Ukraine statement" speaks for no one party
     for t in tok.subtree:
         e = res.ent_of.get(t.i)
         if e is not None and e.label_ in lex.group_labels and t.i != tok.i and not res.in_pp(
