@@ -98,10 +98,17 @@ def noun_modifier(verb: Token, lex: QuoteLexicon, depth: int) -> Source | None:
 
 
 def relative_clause(verb: Token, lex: QuoteLexicon, depth: int) -> Source | None:
-    """"the envoy, speaking on Monday, …" as a reduced relative clause: the noun."""
-    if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
-        return Source(verb.head)
-    return None
+    """A cue in a relative clause speaks for the noun it modifies; a document's clause
+    ("signed a decree that prohibits talks") for whoever issued the document."""
+    if verb.dep_ != "relcl" or verb.head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    noun = verb.head
+    if noun.lemma_.lower() in lex.medium_nouns and noun.dep_ in ("dobj", "attr") \
+            and noun.head.pos_ in ("VERB", "AUX") and depth < MAX_CLIMB:
+        issuer = find_source_of(noun.head, lex, depth + 1)
+        if issuer.token is not None:
+            return issuer
+    return Source(noun)
 
 
 def governing_verb(verb: Token, lex: QuoteLexicon, depth: int) -> Source | None:

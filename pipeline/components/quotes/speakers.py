@@ -417,6 +417,12 @@ def medium(res: SpeakerResolver, tok: Token, look_back: bool = True) -> Speaker 
         return None
     if any(c.lower_ in lex.joint_words for c in tok.children):
         return None  # "a joint US-Ukraine statement" speaks for no one party
+    owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+    if owner is not None and (owner.ent_type_ in lex.person_labels or owner.lower_ in lex.pronouns):
+        # "his proposal calls for …", "Zelensky's plan envisages …": the author's
+        found = pronoun(res, owner) if owner.pos_ == "PRON" else entity(res, owner)
+        if found is not None and found.kind == "named":
+            return res.at(found, tok, "medium")
     for t in tok.subtree:
         e = res.ent_of.get(t.i)
         if e is not None and e.label_ in lex.group_labels and t.i != tok.i and not res.in_pp(
