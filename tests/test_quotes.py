@@ -399,6 +399,28 @@ def test_quotes_speech_verb_subject_over_according_to(nlp):
     assert [(q["text"], q["speaker"]) for q in found] == [("the swap would happen soon", "Olena Marchuk")]
 
 
+@pytest.mark.parametrize(
+    "text, content, speaker, speaker_kind",
+    [
+        # a short label before a colon names the source of the quote after it
+        ("Communique: “The parties will meet again in Geneva before the end of June.”",
+         "The parties will meet again in Geneva before the end of June.", "Communique", "anonymous"),
+        # "For X, …" is X's view
+        ("For Olena Marchuk, the new corridor will not survive the first winter storms.",
+         "the new corridor will not survive the first winter storms", "Olena Marchuk", "named"),
+        # an adjective of stance with its object
+        ("The envoy is sceptical of a summit held without the two warring parties.",
+         "a summit held without the two warring parties", "The envoy", "anonymous"),
+        # a joint document speaks for no one party
+        ("A joint Polish-Lithuanian statement called for new sanctions on Minsk.",
+         "new sanctions on Minsk", "A joint Polish-Lithuanian statement", "anonymous"),
+    ],
+)
+def test_quotes_sources_of_labels_views_and_documents(nlp, text, content, speaker, speaker_kind):
+    found = quotes(nlp, text)
+    assert [(q["text"], q["speaker"], q["speaker_kind"]) for q in found] == [(content, speaker, speaker_kind)]
+
+
 def test_quotes_rules_named_in_evidence(nlp):
     doc = nlp("The minister said the bridge would reopen. Lithuania accused Belarus of staging the incident.")
     assert [(s._.cue_rule, s._.speaker_rule) for s in doc.spans[QUOTES_KEY]] == [
