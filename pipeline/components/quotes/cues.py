@@ -140,8 +140,7 @@ def viewpoint(site: CueSite) -> Cue | None:
     pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
     if pobj is None or pobj.ent_type_ not in lex.viewpoint_labels:
         return None
-    comma = next((t for t in doc[pobj.i:tok.sent.end] if t.text == "," and t.head.i == tok.head.i
-                  or (t.text == "," and t.i > pobj.right_edge.i)), None)
+    comma = next((t for t in doc[pobj.right_edge.i + 1:tok.sent.end] if t.text == ","), None)
     if comma is None:
         return None
     lo, hi = site.strip(comma.i + 1, tok.sent.end - 1)
