@@ -140,10 +140,11 @@ def viewpoint(site: CueSite) -> Cue | None:
     pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
     if pobj is None or pobj.ent_type_ not in lex.viewpoint_labels:
         return None
-    comma = next((t for t in doc[pobj.right_edge.i + 1:tok.sent.end] if t.text == ","), None)
-    if comma is None:
+    end = tok.right_edge.i  # the "For X, …," phrase, appositions included
+    if end + 1 >= tok.sent.end or doc[end + 1].text != "," and doc[end].text != ",":
         return None
-    lo, hi = site.strip(comma.i + 1, tok.sent.end - 1)
+    hi = next((t.i - 1 for t in doc[end + 1:tok.sent.end] if t.text == ":"), tok.sent.end - 1)  # a quote after a colon is its own
+    lo, hi = site.strip(end + 1, hi)
     return site.cue(lo, hi, tok.text, source=pobj) if word_count(doc, lo, hi) >= 4 else None
 
 

@@ -215,6 +215,9 @@ def lead_in(site: DirectSite) -> tuple[Token, Token | None, str] | None:
         j -= 1
     if j < 0 or doc[j].text not in (":", ","):
         return None
+    for cue in site.cues:  # "For X, a solution is far off: “…”": the quote goes on the statement before it
+        if cue.lo < cue.hi < j and all(t.is_punct for t in doc[cue.hi + 1:j + 1]) and cue.source is not None:
+            return cue.token, cue.source, cue.phrase
     head = doc[j].head
     if head.i < a and head.pos_ in ("VERB", "AUX") and not site.quoted[head.i]:
         return head, find_source(head, lex)[0], head.text
