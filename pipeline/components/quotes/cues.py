@@ -171,6 +171,16 @@ def passive_participle(site: CueSite) -> Cue | str | None:
     return site.cue(lo, hi, source=src) if hi - lo >= 2 else VETO
 
 
+def refused(site: CueSite) -> str | None:
+    """"refused to confirm or deny the contact": a cue under a verb of refusal states nothing."""
+    head = site.tok.head
+    if site.tok.dep_ == "conj" and head.dep_ == "xcomp":
+        head = head.head
+    elif site.tok.dep_ != "xcomp":
+        return None
+    return VETO if head.lemma_.lower() in site.lex.refusal_verbs else None
+
+
 def writer_voice(site: CueSite) -> str | None:
     """The writer's own voice ("we expect talks to start") is not attributed."""
     source, _ = site.source
@@ -229,9 +239,9 @@ def reported_clause(site: CueSite) -> Cue | None:
         # second cue ends the first content (a second speaker only when named: "and he
         # expects …" goes on)
         lemma = t.lemma_.lower()
-        if t.dep_ in ("advcl", "conj") and (
-                (t.tag_ == "VBG" and lemma in lex.cue_verbs)
-                or (lemma in lex.clause_verbs and any(c.dep_ == "nsubj" and c.pos_ == "PROPN" for c in t.children))):
+        second_speaker = lemma in lex.clause_verbs and any(c.dep_ == "nsubj" and c.pos_ == "PROPN" for c in t.children) \
+            and (t.dep_ == "conj" or any(m.dep_ == "mark" and m.lower_ in lex.contrast_marks for m in t.children))
+        if t.dep_ in ("advcl", "conj") and ((t.tag_ == "VBG" and lemma in lex.cue_verbs) or second_speaker):
             hi = t.left_edge.i - 1
             break
     for t in doc[comp.i + 1:hi + 1]:
@@ -485,6 +495,7 @@ CUE_RULES: list[tuple[str, CueRule]] = [
     ("viewpoint", viewpoint),
     ("not_a_verb", not_a_verb),
     ("passive_participle", passive_participle),
+    ("refused", refused),
     ("writer_voice", writer_voice),
     ("question_put", question_put),
     ("holds_parenthetical", holds_parenthetical),

@@ -14,7 +14,7 @@ _WORDS = ("speech_verbs", "cognition_verbs", "weak_verbs", "xcomp_verbs", "objec
           "naming_verbs", "object_complement_verbs", "passive_source_verbs", "source_phrases", "non_source_heads",
           "group_nouns", "medium_nouns", "question_words", "question_cues", "headline_cues",
           "content_nouns", "cue_adjectives", "relative_pronouns", "seeming_verbs", "agent_prepositions", "quoting_verbs",
-          "direct_quote_verbs", "reaction_verbs", "share_words", "former_words", "joint_words",
+          "direct_quote_verbs", "reaction_verbs", "share_words", "former_words", "joint_words", "contrast_marks", "refusal_verbs",
           "viewpoint_prepositions", "viewpoint_labels", "passive_object_verbs",
           "relaying_cue_rules", "inference_verbs",
           "speaker_labels", "person_labels", "group_labels")
@@ -113,6 +113,8 @@ class QuoteLexicon:
         self.share_words = low("share_words")
         self.former_words = low("former_words")
         self.joint_words = low("joint_words")
+        self.contrast_marks = low("contrast_marks")
+        self.refusal_verbs = low("refusal_verbs")
         self.viewpoint_prepositions = low("viewpoint_prepositions")
         self.viewpoint_labels = set(r.get("viewpoint_labels") or [])
         self.inference_verbs = low("inference_verbs")
