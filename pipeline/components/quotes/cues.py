@@ -168,6 +168,10 @@ def passive_participle(site: CueSite) -> Cue | str | None:
     if src is None:
         return None
     lo, hi = site.strip(tok.head.left_edge.i, tok.left_edge.i - 1)
+    after_quote = lo > 0 and site.quoted[lo - 1] or (
+        lo > 1 and site.doc[lo - 1].text in site.lex.all_marks and site.quoted[lo - 2])
+    if after_quote:
+        return VETO  # "“…,” Peskov told journalists, as reported by Reuters": the relay of an attribution
     return site.cue(lo, hi, source=src) if hi - lo >= 2 else VETO
 
 

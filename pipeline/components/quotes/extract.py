@@ -160,8 +160,11 @@ class DirectSite:
 
     def is_speech(self, t: Token) -> bool:
         lemma = t.lemma_.lower()
-        return (lemma in self.lex.speech_verbs or lemma in self.lex.direct_quote_verbs) and t.pos_ in ("VERB", "AUX") \
-            and not has_neg(t)
+        verbs = self.lex.speech_verbs | self.lex.direct_quote_verbs
+        if t.pos_ == "ADJ" and t.tag_ in ("JJ", "VBN") and t.lower_.endswith("ed"):
+            # "…,” Peskov, a Kremlin spokesperson, informed journalists": a past tense the tagger took for an adjective
+            return t.lower_[:-2] in verbs or t.lower_[:-1] in verbs
+        return lemma in verbs and t.pos_ in ("VERB", "AUX") and not has_neg(t)
 
 
 DirectCueRule = Callable[[DirectSite], "tuple[Token, Token | None, str] | None"]
@@ -200,8 +203,15 @@ def attribution_after(site: DirectSite) -> tuple[Token, Token | None, str] | Non
         return None
     for t in segment[:lex.attribution_scan_tokens]:
         if site.is_speech(t):
-            return t, find_source(t, lex)[0], t.text
+            source = find_source(t, lex)[0] if t.pos_ == "VERB" else _name_before(t, segment)
+            return t, source, t.text
     return None
+
+
+def _name_before(t: Token, segment: list[Token]) -> Token | None:
+    """The first name of an attribution whose verb the parser missed ("Peskov, a Kremlin
+    spokesperson, informed journalists")."""
+    return next((s for s in segment if s.i < t.i and s.ent_type_ and s.pos_ == "PROPN"), None)
 
 
 def lead_in(site: DirectSite) -> tuple[Token, Token | None, str] | None:
