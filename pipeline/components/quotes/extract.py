@@ -343,7 +343,7 @@ def journalist_question(doc: Doc, lex: QuoteLexicon, q: QuoteCandidate) -> bool:
     span = doc.char_span(q.start, q.end, alignment_mode="expand")
     if span is None or q.kind != "indirect":
         return False
-    first = span[1] if len(span) > 1 and span[0].lower_ in ("when", "if", "after") else span[0]
+    first = span[1] if len(span) > 1 and span[0].lower_ in lex.question_leads else span[0]
     return first.lemma_.lower() in lex.question_cues and first.tag_ == "VBN"
 
 

@@ -12,9 +12,10 @@ from ..lexicon import LexiconSchema, load_lexicon, register_schema
 
 _WORDS = ("speech_verbs", "cognition_verbs", "weak_verbs", "xcomp_verbs", "object_xcomp_verbs", "object_verbs",
           "naming_verbs", "object_complement_verbs", "passive_source_verbs", "source_phrases", "non_source_heads",
-          "group_nouns", "medium_nouns", "question_words", "question_cues", "headline_cues",
+          "group_nouns", "medium_nouns", "question_words", "question_cues",
           "content_nouns", "cue_adjectives", "relative_pronouns", "seeming_verbs", "agent_prepositions", "quoting_verbs",
           "direct_quote_verbs", "reaction_verbs", "share_words", "former_words", "joint_words", "contrast_marks", "refusal_verbs",
+          "question_leads", "definite_determiners", "indefinite_determiners",
           "viewpoint_prepositions", "viewpoint_labels", "passive_object_verbs",
           "relaying_cue_rules", "inference_verbs",
           "speaker_labels", "person_labels", "group_labels")
@@ -115,12 +116,14 @@ class QuoteLexicon:
         self.joint_words = low("joint_words")
         self.contrast_marks = low("contrast_marks")
         self.refusal_verbs = low("refusal_verbs")
+        self.question_leads = low("question_leads")
+        self.definite_determiners = low("definite_determiners")
+        self.indefinite_determiners = low("indefinite_determiners")
         self.viewpoint_prepositions = low("viewpoint_prepositions")
         self.viewpoint_labels = set(r.get("viewpoint_labels") or [])
         self.inference_verbs = low("inference_verbs")
         self.relaying_cue_rules = set(r.get("relaying_cue_rules") or [])
         self.antecedent_weights = {str(k): float(v) for k, v in (r.get("antecedent_weights") or {}).items()}
-        self.headline_cues = low("headline_cues")
         self.honorifics = dict(self.registry.honorifics)
         self.gendered_nouns = {str(k).lower(): v for k, v in (r.get("gendered_nouns") or {}).items()}
         self.pronouns = {str(k).lower(): v for k, v in (r.get("pronouns") or {}).items()}

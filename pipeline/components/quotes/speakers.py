@@ -432,7 +432,7 @@ def medium(res: SpeakerResolver, tok: Token, look_back: bool = True) -> Speaker 
     if named:
         c = named[-1]
         return Speaker(c.text, "named", c.idx, c.idx + len(c.text), "ORG")
-    if look_back and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children):
+    if look_back and any(c.dep_ == "det" and c.lower_ in res.lex.definite_determiners for c in tok.children):
         for earlier in reversed(res.doc[:tok.i]):
             if earlier.lemma_.lower() == lemma and earlier.pos_ == "NOUN":
                 found = medium(res, earlier, look_back=False)
@@ -493,7 +493,7 @@ def description(res: SpeakerResolver, tok: Token) -> Speaker | None:
     if lemma not in lex.role_words or res.is_plural(tok):
         return None
     roles = {lemma} | lex.role_synonyms.get(lemma, set())
-    definite = any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an", "one") for c in tok.children) or (
+    definite = any(c.dep_ in ("det", "poss") and c.lower_ not in lex.indefinite_determiners for c in tok.children) or (
         tok.pos_ == "PROPN")
     if lex.role_synonyms.get(lemma) and not definite:
         return None  # "an official" is anonymous; "the official" may be someone named
@@ -516,7 +516,7 @@ def description(res: SpeakerResolver, tok: Token) -> Speaker | None:
 
 def repeated_description(res: SpeakerResolver, tok: Token) -> Speaker | None:
     """"the poll" again: the source an earlier statement named with the same head noun."""
-    if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children):
+    if not any(c.dep_ == "det" and c.lower_ in res.lex.definite_determiners for c in tok.children):
         return None
     lemma = tok.lemma_.lower()
     for _, sp, src in reversed(res.history):
