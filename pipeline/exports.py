@@ -18,14 +18,13 @@ the NLP.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.actors_table import dominant_stance, most_common
+from pipeline.atomic import atomic_write
 from pipeline.schema import EXPORT_COLUMNS, STANCES, TABLE_COLUMNS
 
 STATEMENTS = "statements"
@@ -168,12 +167,5 @@ def write_exports(folder: Path, tables: dict[str, pd.DataFrame] | None = None) -
     writers = (lambda p: statements.to_parquet(p, index=False), lambda p: statements.to_csv(p, index=False),
                lambda p: network_graph(statements).write(p, encoding="utf-8", xml_declaration=True))
     for path, write in zip(paths, writers):
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-        os.close(fd)
-        try:
-            write(tmp)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        atomic_write(path, write)
     return paths

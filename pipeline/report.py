@@ -35,6 +35,7 @@ import pandas as pd
 from spacy import displacy
 
 from pipeline.actors_table import COLUMNS as ACTOR_COLUMNS
+from pipeline.atomic import atomic_write
 from pipeline.actors_table import UNKNOWN, build_actors_table, window_label
 from pipeline.corpus import CorpusError, iter_articles
 from pipeline.runlog import read_run_record
@@ -863,17 +864,8 @@ def write_report(out_dir: Path, corpus_dir: Optional[Path] = None, path: Optiona
     """
     data = data or load_report_data(out_dir, corpus_dir)
     path = Path(path) if path else Path(out_dir) / REPORT_FILE
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(build_report(data, page_dir=path.parent))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; a report is for sharing
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    page = build_report(data, page_dir=path.parent)
+    atomic_write(path, lambda temporary: temporary.write_text(page, encoding="utf-8"))
     return path
 
 

@@ -306,3 +306,23 @@ def test_runner_window_shapes_the_actors_table_without_recomputing(tmp_path, con
     actors = pd.read_parquet(out / "actors.parquet")
     assert seen == []  # the articles' rows come from the cache; only the actors table changes
     assert set(actors["window_kind"]) == {"all", "year"}
+
+
+def test_runner_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
+    from pipeline.atomic import atomic_write
+
+    target = tmp_path / "table.csv"
+    atomic_write(target, lambda temporary: temporary.write_text("first\n"))
+    mode = target.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    assert mode == 0o666 & ~umask  # an ordinary file, not mkstemp's private one
+
+    def failing(temporary):
+        temporary.write_text("half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        atomic_write(target, failing)
+    assert target.read_text() == "first\n"
+    assert [path.name for path in tmp_path.iterdir()] == ["table.csv"]

@@ -20,7 +20,8 @@ from pipeline.runner.partition import (
     process_partition,
 )
 from pipeline.runner.run import RunResult, run
-from pipeline.runner.sink import TableSink, atomic_write, recover_staging
+from pipeline.atomic import atomic_write
+from pipeline.runner.sink import TableSink, recover_staging
 
 __all__ = [
     "BATCH_SIZE", "ENGINES", "Batch", "Job", "PartitionOutput", "RowCache", "RunResult", "TableSink",

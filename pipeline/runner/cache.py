@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from confection import Config
 
 from pipeline.corpus import CorpusProblem, ManifestRow
-from pipeline.runner.sink import atomic_write
+from pipeline.atomic import atomic_write
 
 if TYPE_CHECKING:
     from pipeline.tables import TableRows

@@ -3,22 +3,22 @@
 Output files are written into the staging folder and moved into ``OUT/`` only once
 all of them are complete (a ``COMMITTED`` marker is written first, and a run that
 finds one finishes the move), so a killed run leaves the previous tables or the new
-ones, never a truncated file. ``atomic_write`` is the one helper every other file
-(cache entries, Dask part files) is written with.
+ones, never a truncated file. Cache entries and Dask part files are written with
+``pipeline.atomic.atomic_write``, the project's one atomic-write helper.
 """
 from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.actors_table import build_actors_table
+from pipeline.atomic import atomic_write
 from pipeline.corpus import CorpusProblem
 from pipeline.exports import write_exports
 from pipeline.schema import TABLE_NAMES, extra_columns, to_table
@@ -32,23 +32,6 @@ FLUSH_ARTICLES = 256
 STAGING_DIR = ".staging"
 COMMITTED = "COMMITTED"
 SIGNATURE = ".run-signature"
-
-
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Write ``path`` through ``write(temporary_path)`` and rename it into place.
-
-    The temporary file sits in the same folder (so the rename is atomic) and is
-    removed if writing fails: a reader sees the old file or the whole new one.
-    """
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 def arrow_schema(name: str, extra: tuple[str, ...] = ()) -> pa.Schema:
