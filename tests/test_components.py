@@ -65,3 +65,15 @@ def test_components_dateline_is_not_the_speaker(run_doc, text):
     doc = run_doc(text)
     (quote,) = doc.spans["quotes"]
     assert quote._.speaker == "Poland's envoy to the talks"
+
+
+def test_components_every_path_setting_loads_through_the_lexicon_contract():
+    # a stage's file is checked by check_config only when its stage registered how
+    from pipeline.components.lexicon import checker_for, schema_for
+
+    config = load_config(DEFAULT_CONFIG)
+    for name in config["parley"]["pipeline"]:
+        settings = config["components"][name]
+        for setting in (key for key in settings if key.endswith("_path")):
+            factory = settings["factory"]
+            assert schema_for(factory, setting) or checker_for(factory, setting), (name, setting)
