@@ -309,7 +309,7 @@ def direct_quotes(doc: Doc, lex: QuoteLexicon, cues: list[Cue], spans: list[Quot
                 rule = name
                 break
         m, a, b = qs.mark, qs.a, qs.b
-        paragraph_of_longer_quote = m.continues or m.close_at < 0
+        paragraph_of_longer_quote = (m.continues or m.close_at < 0) and word_count(doc, a, b) > 1
         if found is None and not paragraph_of_longer_quote and (
             word_count(doc, a, b) < lex.min_direct_words or not any(t.pos_ in ("VERB", "AUX") for t in doc[a:b + 1])
         ):
