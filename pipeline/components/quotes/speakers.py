@@ -384,8 +384,8 @@ def compatriot(res: SpeakerResolver, tok: Token) -> Speaker | None:
     whose country (``doc._.actor_info``) is the nationality's."""
     lex = res.lex
     lemma = tok.lemma_.lower() if tok.lemma_.lower() in lex.role_words else tok.lower_
-    if lemma not in lex.role_words or res.is_plural(tok) or not res.actor_info:
-        return None
+    if lemma not in lex.role_words or lemma in lex.shared_roles or res.is_plural(tok) or not res.actor_info:
+        return None  # "the French official": one of many, not the country's office holder
     if not any(c.dep_ in ("det", "poss") for c in tok.children):
         return None  # "a Hungarian diplomat" is anonymous
     countries = {lex.registry.nationalities[c.text] for c in tok.children
