@@ -231,7 +231,7 @@ def reported_clause(site: CueSite) -> Cue | None:
     ):
         comp = comp_before
     if comp is None:
-        comp = misattached_that_clause(tok)
+        comp = misattached_that_clause(tok, lex)
     if comp is None:
         return None
     if site.lemma in lex.weak_verbs and not any(c.dep_ == "mark" and c.lower_ == "that" for c in comp.children):

@@ -128,19 +128,22 @@ def cut_paragraph(doc: Doc, lo: int, hi: int, anchor: int) -> tuple[int, int]:
     return lo, hi
 
 
-def misattached_that_clause(verb: Token) -> Token | None:
+def misattached_that_clause(verb: Token, lex: QuoteLexicon) -> Token | None:
     """A "that"-clause the parser hung on a noun after the cue instead of on the cue.
 
     "assured allies that Congress would approve aid" and "told reporters at the summit
     that the plan defies morality" come out with the clause as a modifier of "allies"
     or "summit"; a clause introduced by the conjunction "that" (not a relative pronoun)
-    under the cue's object or prepositional phrase is still the reported content.
+    under the cue's object or prepositional phrase is still the reported content, unless
+    the noun is a claim of someone else's ("argue with Orban's assertion that …").
     """
     for child in verb.children:
         if child.i < verb.i or child.dep_ not in ("dobj", "dative", "prep"):
             continue
         nouns = [child] + [c for c in child.children if c.dep_ == "pobj"]
         for noun in nouns:
+            if noun.lemma_.lower() in lex.content_nouns and any(c.dep_ == "poss" for c in noun.children):
+                continue
             for clause in noun.children:
                 if clause.dep_ in ("acl", "relcl") and clause.i > noun.i and any(
                     m.dep_ == "mark" and m.lower_ == "that" for m in clause.children
