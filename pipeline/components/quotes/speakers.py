@@ -236,8 +236,13 @@ class SpeakerResolver:
         document noun ("the statement"): what "they" and "it" may stand for."""
         lex = self.lex
         for tok in self.doc:
-            if tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ not in ("NOUN", "PROPN") or self.in_content[tok.i] \
-                    or tok.i in self.ent_of:
+            if tok.dep_ not in ("nsubj", "nsubjpass") or self.in_content[tok.i] or tok.i in self.ent_of:
+                continue
+            if tok.lower_ in lex.quantifier_sources:  # "Many argue …; they fear …"
+                yield Mention(anonymous(self, tok), tok.i, self.sent_of(tok.i), self.para_of(tok.i), True,
+                              tok.head.lemma_.lower() in lex.clause_verbs, True, "group", "")
+                continue
+            if tok.pos_ not in ("NOUN", "PROPN"):
                 continue
             lemma = tok.lemma_.lower()
             plural = self.is_plural(tok)
