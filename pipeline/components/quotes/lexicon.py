@@ -15,7 +15,7 @@ _WORDS = ("speech_verbs", "cognition_verbs", "weak_verbs", "xcomp_verbs", "objec
           "group_nouns", "medium_nouns", "question_words", "question_cues",
           "content_nouns", "cue_adjectives", "relative_pronouns", "seeming_verbs", "agent_prepositions", "quoting_verbs",
           "direct_quote_verbs", "reaction_verbs", "share_words", "former_words", "joint_words", "contrast_marks", "refusal_verbs",
-          "question_leads", "shared_roles", "quantifier_sources", "definite_determiners", "indefinite_determiners",
+          "question_leads", "shared_roles", "quantifier_sources", "speech_nouns", "definite_determiners", "indefinite_determiners",
           "viewpoint_prepositions", "viewpoint_labels", "passive_object_verbs",
           "relaying_cue_rules", "inference_verbs",
           "speaker_labels", "person_labels", "group_labels")
@@ -119,6 +119,7 @@ class QuoteLexicon:
         self.question_leads = low("question_leads")
         self.shared_roles = low("shared_roles")
         self.quantifier_sources = low("quantifier_sources")
+        self.speech_nouns = low("speech_nouns")
         self.definite_determiners = low("definite_determiners")
         self.indefinite_determiners = low("indefinite_determiners")
         self.viewpoint_prepositions = low("viewpoint_prepositions")

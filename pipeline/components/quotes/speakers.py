@@ -226,6 +226,8 @@ class SpeakerResolver:
                 root.head.head if root.dep_ in ("appos", "compound") else None)
             subject = self.is_subject(ent) and verb is not None
             spoke = subject and verb.lemma_.lower() in lex.clause_verbs
+            # "Trump's criticism of Putin on Sunday, when he said …": the author of a speech act
+            spoke = spoke or (root.dep_ == "poss" and root.head.lemma_.lower() in lex.speech_nouns)
             reacts = subject and verb.lemma_.lower() in lex.reaction_verbs
             yield Mention(self.named(ent), root.i, self.sent_of(root.i), self.para_of(root.i), self.is_subject(ent),
                           spoke, False, "person" if person else "group", self.gender.get(self.key(ent), ""),
