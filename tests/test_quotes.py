@@ -371,6 +371,14 @@ def test_quotes_headline_attribution(nlp, text, content, speaker):
     assert found and found[0]["speaker"] in (speaker, speaker.split()[-1])
 
 
+def test_quotes_title_case_headline_is_read_in_sentence_case(nlp):
+    text = "Kremlin Rules Out Returning Annexed Regions In Future Peace Talks\n\nThe Kremlin repeated its position."
+    found = quotes(nlp, text)
+    assert [(q["text"], q["speaker"]) for q in found][:1] == [
+        ("Returning Annexed Regions In Future Peace Talks", "Kremlin")
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -35,6 +35,14 @@ class QuoteExtractor:
         registry = next((pipe.registry for _, pipe in self.nlp.pipeline if hasattr(pipe, "registry")), None)
         return QuoteLexicon(data, RegistryWords.of(registry))
 
+    def _reparse(self, text: str) -> Doc:
+        """``text`` parsed by the model's own components alone (no parley stage)."""
+        doc = self.nlp.make_doc(text)
+        for name, proc in self.nlp.pipeline:
+            if not name.startswith("parley_"):
+                doc = proc(doc)
+        return doc
+
     def _require(self) -> QuoteLexicon:
         """The lexicon; when neither the file nor ``from_disk`` gave one, the loader's error."""
         if self.lexicon is None:
@@ -43,7 +51,7 @@ class QuoteExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
-        for q in extract_quotes(doc, self._require()):
+        for q in extract_quotes(doc, self._require(), self._reparse):
             span = doc.char_span(q.start, q.end, alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from .cues import find_cues
 from .grammar import SENTENCE_END, Cue, QuoteCandidate, has_neg, quoted_flags, strip_range, word_count
@@ -30,13 +30,15 @@ class QuotedSpan:
     b: int
 
 
-def extract_quotes(doc: Doc, lexicon: QuoteLexicon) -> list[QuoteCandidate]:
+def extract_quotes(doc: Doc, lexicon: QuoteLexicon, reparse: Callable[[str], Doc] | None = None) -> list[QuoteCandidate]:
     """Find the attributed statements of a parsed document.
 
     Args:
         doc: a Doc with a dependency parse; ``doc.ents`` (and ``ent._.canonical``
             when the actors stage ran) name the speakers.
         lexicon: cue words and settings.
+        reparse: parses a text with the model alone; given, a Title Case headline
+            is read again in sentence case (``title_case_headline_cues``).
 
     Returns:
         Candidates in text order, direct and indirect, speakers resolved.
@@ -45,6 +47,10 @@ def extract_quotes(doc: Doc, lexicon: QuoteLexicon) -> list[QuoteCandidate]:
     marks = find_quote_marks(doc.text, lex)
     quoted = quoted_flags(doc, marks)
     cues = find_cues(doc, lex, quoted)
+    title = title_case_headline(doc, lex) if reparse is not None else None
+    if title is not None:
+        cues = [c for c in cues if not title.start <= c.token.i < title.end] + title_case_headline_cues(
+            doc, title, lex, reparse)
     spans = _quoted_spans(doc, marks)
     indirect, consumed = indirect_quotes(doc, lex, cues, spans, quoted)
     indirect = drop_nested(indirect, lex)
@@ -52,6 +58,41 @@ def extract_quotes(doc: Doc, lexicon: QuoteLexicon) -> list[QuoteCandidate]:
     results = sorted([q for _, q in indirect] + direct, key=lambda q: (q.start, q.end))
     resolve_speakers(doc, lex, results, quoted, [(q.start, q.end) for _, q in indirect])
     return [q for q in results if not any(reject(doc, lex, q) for _, reject in QUOTE_FILTERS)]
+
+
+def title_case_headline(doc: Doc, lex: QuoteLexicon) -> Span | None:
+    """The headline when it is in Title Case ("Kremlin Rules Out Returning Annexed
+    Regions"), which the parser reads as a string of names; None otherwise."""
+    text = doc.text
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    line = doc.char_span(start, end if end > 0 else len(text), alignment_mode="contract")
+    if line is None or len(line) > lex.headline_max_tokens:
+        return None
+    words = [t for t in line if t.is_alpha and len(t) > 3]
+    if len(words) < 4 or sum(t.text[:1].isupper() for t in words) < lex.title_case_share * len(words):
+        return None
+    return line
+
+
+def title_case_headline_cues(doc: Doc, title: Span, lex: QuoteLexicon, reparse: Callable[[str], Doc]) -> list[Cue]:
+    """The cues of a Title Case headline, found in a sentence-case copy parsed again
+    (names and acronyms keep their capitals) and mapped back onto the document."""
+    names = {t.i for ent in doc.ents for t in ent}
+    chars = list(title.text)
+    for t in title[1:]:
+        if t.i not in names and not t.is_upper:
+            at = t.idx - title.start_char
+            chars[at:at + len(t.text)] = list(t.text.lower())
+    copy = reparse("".join(chars))
+    if len(copy) != len(title) or any(a.idx - title.start_char != b.idx for a, b in zip(title, copy)):
+        return []  # tokenised differently: offsets would not map back
+    shift = title.start
+    # only a source the document names: a capitalised common noun ("Sources Report") is no name
+    return [Cue(doc[c.token.i + shift], c.phrase, c.lo + shift, c.hi + shift, doc[c.source.i + shift],
+                c.passive_unresolved, c.rule, c.final)
+            for c in find_cues(copy, lex, [False] * len(copy))
+            if c.source is not None and c.source.i + shift in names]
 
 
 def _quoted_spans(doc: Doc, marks: list[MarkedSpan]) -> list[QuotedSpan]:

@@ -156,6 +156,7 @@ class QuoteLexicon:
         self.object_min_words = int(windows.get("object_min_words", 3))
         self.subject_gap_tokens = int(windows.get("subject_gap_tokens", 12))
         self.label_max_words = int(windows.get("label_max_words", 4))
+        self.title_case_share = float(windows.get("title_case_share", 0.8))
         self.headline_max_tokens = int(windows.get("headline_max_tokens", 30))
         self.headline_source_max_words = int(windows.get("headline_source_max_words", 4))
 
