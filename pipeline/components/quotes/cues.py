@@ -243,8 +243,16 @@ def reported_clause(site: CueSite) -> Cue | None:
         # second cue ends the first content (a second speaker only when named: "and he
         # expects …" goes on)
         lemma = t.lemma_.lower()
-        second_speaker = lemma in lex.clause_verbs and any(c.dep_ == "nsubj" and c.pos_ == "PROPN" for c in t.children) \
-            and (t.dep_ == "conj" or any(m.dep_ == "mark" and m.lower_ in lex.contrast_marks for m in t.children))
+        subjects = [c for c in t.children if c.dep_ == "nsubj" and (
+            c.pos_ == "PROPN" or c.lemma_.lower() in lex.role_words | lex.group_nouns)]  # a speaker, not "25%"
+        second_speaker = lemma in lex.clause_verbs and (
+            (t.dep_ == "conj" and any(c.pos_ == "PROPN" for c in subjects))
+            or (subjects and any(m.dep_ == "mark" and m.lower_ in lex.contrast_marks for m in t.children)))
+        # "… remarks by Trump, who warned of new tariffs": a relative clause with a cue of its own
+        own_relative = t.dep_ == "relcl" and lemma in lex.cue_verbs and t.i > comp.i
+        if own_relative:
+            hi = t.left_edge.i - 1
+            break
         if t.dep_ in ("advcl", "conj") and ((t.tag_ == "VBG" and lemma in lex.cue_verbs) or second_speaker):
             hi = t.left_edge.i - 1
             break
