@@ -432,8 +432,8 @@ def medium(res: SpeakerResolver, tok: Token, look_back: bool = True) -> Speaker 
             return res.at(found, tok, "medium")
     for t in tok.subtree:
         e = res.ent_of.get(t.i)
-        if e is not None and e.label_ in lex.group_labels and t.i != tok.i and not res.in_pp(
-                t, tok, allow=tuple(lex.agent_prepositions)):
+        if e is not None and e.label_ in lex.group_labels and t.i != tok.i and not res.in_content[t.i] \
+                and not res.in_pp(t, tok, allow=tuple(lex.agent_prepositions)):
             return res.at(res.named(e), tok, "medium")
     named = [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
     if named:
@@ -532,6 +532,16 @@ def repeated_description(res: SpeakerResolver, tok: Token) -> Speaker | None:
     return None
 
 
+def joint_source(res: SpeakerResolver, tok: Token) -> Speaker | None:
+    """"the document and Rubio denied …": a statement made jointly is the first named
+    source's (SPEC s.2)."""
+    for c in tok.children:
+        ent = res.ent_of.get(c.i)
+        if c.dep_ == "conj" and res.speaker_entity(ent):
+            return res.named(ent)
+    return None
+
+
 def anonymous(res: SpeakerResolver, tok: Token) -> Speaker:
     """An unnamed source: its noun phrase without appositions and relative clauses."""
     doc = res.doc
@@ -576,6 +586,7 @@ SPEAKER_RULES: list[tuple[str, SpeakerRule]] = [
     ("proper_noun", proper_noun),
     ("medium", medium),
     ("surveyed_share", surveyed_share),
+    ("joint_source", joint_source),
     ("anonymous", anonymous),
 ]
 
