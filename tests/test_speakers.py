@@ -90,6 +90,17 @@ def test_speakers_apposition_names_the_person_not_the_role(nlp):
     assert found[0][1:3] == ("Olena Marchuk", "named")
 
 
+def test_speakers_pronoun_before_its_main_clause_is_that_clause_subject(nlp):
+    text = "Though it had rejected similar offers last year, Poland said it would study the new plan."
+    found = speakers(nlp, text)
+    assert ("similar offers", "Poland", "named", "pronoun") in found
+
+
+def test_speakers_joint_statement_is_the_first_named_sources(nlp):
+    text = "The draft and Olena Marchuk denied any knowledge of the secret annex."
+    assert speakers(nlp, text)[0][1:3] == ("Olena Marchuk", "named")
+
+
 def test_speakers_they_for_a_delegation(nlp):
     text = (
         "The Ukrainian delegation arrived in Istanbul on Friday morning. "

@@ -380,10 +380,26 @@ def pronoun(res: SpeakerResolver, tok: Token) -> Speaker | None:
         prefer = lambda m: m.kind == "thing"  # noqa: E731  (a document before a country)
     else:
         return None
+    cataphor = _main_clause_subject(res, tok)
+    if cataphor is not None:
+        found = next((m for m in res.mentions() if m.tok == cataphor.i and fits(m)), None)
+        if found is not None:
+            return res.at(found.speaker, tok, "pronoun")
     found = res.rank(tok, fits, prefer)
     if found is None:
         return Speaker(tok.text, "unresolved", tok.idx, tok.idx + len(tok.text), rule="pronoun")
     return res.at(found.speaker, tok, "pronoun")
+
+
+def _main_clause_subject(res: SpeakerResolver, tok: Token) -> Token | None:
+    """"Though it has dismissed such demands, Ukraine said …": a pronoun subject of a
+    subordinate clause placed before its main clause stands for the main clause's subject."""
+    verb = tok.head
+    if tok.dep_ != "nsubj" or verb.dep_ != "advcl" or verb.i > verb.head.i:
+        return None
+    if not any(c.dep_ == "mark" for c in verb.children):
+        return None
+    return next((c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i > tok.i), None)
 
 
 def compatriot(res: SpeakerResolver, tok: Token) -> Speaker | None:
