@@ -1,6 +1,8 @@
 """Quotation marks in plain text: pairing opening and closing marks (no model needed)."""
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from .lexicon import QuoteLexicon
@@ -105,7 +107,10 @@ def _pair(text: str, opens: set, closes: set, same: set, lo: int, hi: int) -> li
     out: list[MarkedSpan] = []
     open_at = -1
     continues = False
-    for i in range(lo, hi):
+    # only the mark characters are visited (the text has a million others)
+    marks = re.compile("[" + re.escape("".join(sorted(opens | closes | same))) + "]") if opens | closes | same else None
+    for match in marks.finditer(text, lo, hi) if marks else ():
+        i = match.start()
         role = _mark_role(text, i, opens, closes, same)
         if role is None:
             continue

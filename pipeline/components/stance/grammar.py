@@ -49,13 +49,14 @@ def find_phrases(tokens: Sequence[Token], phrases: Iterable[Phrase], forms: list
     for start, forms_here in enumerate(forms):
         for form in forms_here:
             candidates.extend((order, start, phrase) for order, phrase in phrases.by_first.get(form, ()))
+    candidates.sort()
     taken: set[int] = set()
     found: list[Match] = []
-    for _, start, phrase in sorted(candidates, key=lambda c: (c[0], c[1])):
+    for _, start, phrase in candidates:
         end = start + len(phrase)
-        if end > len(seq) or any(i in taken for i in range(start, end)):
+        if end > len(seq) or not all(w == "*" or w in forms[start + k] for k, w in enumerate(phrase)):
             continue
-        if all(w == "*" or w in forms[start + k] for k, w in enumerate(phrase)):
+        if taken.isdisjoint(range(start, end)):
             found.append((start, end, " ".join(t.text for t in seq[start:end])))
             taken.update(range(start, end))
     return sorted(found)
