@@ -157,8 +157,10 @@ def skip_leading_time(doc: Doc, lo: int, hi: int) -> int:
 
     "said on Monday he was ready": "on Monday" dates the saying, not the content.
     """
+    dates = [(d.start, d.end) for d in doc.spans.get(DATES_KEY, [])]
+
     def is_time(t: Token) -> bool:
-        return t.ent_type_ in ("DATE", "TIME") or any(d.start <= t.i < d.end for d in doc.spans.get(DATES_KEY, []))
+        return t.ent_type_ in ("DATE", "TIME") or any(start <= t.i < end for start, end in dates)
 
     start = lo
     while start < hi:
