@@ -47,6 +47,8 @@ import yaml
 from pipeline.errors import ConfigError
 
 SAVED_FILE = "lexicon.yml"
+# libyaml's safe loader when PyYAML was built with it (several times faster), else PyYAML's own
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class LexiconError(ConfigError):
@@ -123,7 +125,7 @@ def load_lexicon(path: str | Path, schema: LexiconSchema, *, stage: str,
             return None
         raise LexiconError(f"{stage}: lexicon file {str(path)!r} not found")
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, UnicodeDecodeError) as err:
         raise LexiconError(f"{file}: cannot read lexicon file: {err}") from err
     except yaml.YAMLError as err:
