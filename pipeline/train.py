@@ -177,8 +177,8 @@ def end_to_end(items: Sequence[LabelledArticle], stage: StanceClassifier | None)
         figures, _ = score_document(item.gold, tables, item.article.text)
         per_doc.append(figures)
     pooled = pool(per_doc)
-    return {"statement": {"acc": pooled["statements"]["acc"], "macro_f1": pooled["statements"]["macro_f1"],
-                          "n": pooled["statements"]["n"]},
+    return {"pipeline_statement": {"acc": pooled["statements"]["acc"], "macro_f1": pooled["statements"]["macro_f1"],
+                                   "n": pooled["statements"]["n"]},
             "actor_stance_acc": pooled["stances"]["stance_acc"],
             "actor_macro_f1": pooled["stances"]["macro_f1"],
             "end_to_end_f1": pooled["stances"]["end_to_end"]["f1"]}
@@ -302,16 +302,18 @@ def _fmt(value) -> str:
 
 
 def _line(label: str, figures: dict) -> str:
-    st = figures["statement"]
-    return (f"  {label:<10} statement acc {_fmt(st['acc'])}  macro-F1 {_fmt(st['macro_f1'])}   "
-            f"actor acc {_fmt(figures['actor_stance_acc'])}  macro-F1 {_fmt(figures['actor_macro_f1'])}  "
+    gold = figures.get("statement")
+    own = figures["pipeline_statement"]
+    on_gold = f"gold quotes acc {_fmt(gold['acc'])} mF1 {_fmt(gold['macro_f1'])} | " if gold else ""
+    return (f"  {label:<6} {on_gold}own quotes acc {_fmt(own['acc'])} mF1 {_fmt(own['macro_f1'])} | "
+            f"actors acc {_fmt(figures['actor_stance_acc'])} mF1 {_fmt(figures['actor_macro_f1'])} | "
             f"end-to-end F1 {_fmt(figures['end_to_end_f1'])}")
 
 
 def format_cv(cv: dict) -> str:
     """The cross-validation figures as the command prints them: per fold, then pooled."""
-    lines = [f"article-grouped {cv['k']}-fold cross-validation "
-             "(statement: gold quotes; actor and end-to-end: the pipeline's own quotes, as evaluate scores them)"]
+    lines = [f"article-grouped {cv['k']}-fold cross-validation. Statement stance on the gold quotes, and on the "
+             "pipeline's own quotes that match them; actors and end-to-end as evaluate scores them"]
     for fold in cv["folds"]:
         lines.append(f"fold {fold['fold']}: {fold['articles']} articles, {fold['statements']} statements")
         lines.append(_line("model", fold["model"]))
