@@ -340,10 +340,13 @@ def test_stance_fold_statements(statements, expected):
         assert folded.evidence
 
 
-def test_stance_fold_evidence_strongest_first_and_confidence_is_a_share():
+def test_stance_fold_evidence_strongest_first_and_confidence_from_the_statements_behind_it():
     folded = fold_statements([("support", 0.5, "weak"), ("support", 0.9, "strong"), ("neutral", 0.6, "")])
     assert folded.evidence == "strong | weak"
-    assert folded.confidence == pytest.approx(1.4 / 2.0)
+    assert folded.confidence == pytest.approx(0.7)  # their mean; the neutral one takes no side
+    assert fold_statements([("oppose", 0.8, "a")]).confidence == pytest.approx(0.8)
+    contested = fold_statements([("support", 0.8, "a"), ("oppose", 0.6, "b")])
+    assert contested.stance == "support" and contested.confidence == pytest.approx(0.8 * 0.8 / 1.4, abs=1e-3)
 
 
 def test_stance_rules_are_listed_in_order_and_named_in_the_evidence(nlp, classifier):

@@ -18,11 +18,20 @@ from .rules import Statement, Verdict, apply_rules
 MODEL_DIR = "model"
 
 
+# how each kind of feature (features.py) reads in the evidence
+_FEATURE_WORDING = {
+    "word": "{}", "pair": "{}", "cue": "cue {}", "ctx": "context {}", "rule": "rule {}",
+    "rule_stance": "rules say {}", "has": "{} cue", "not": "negated {} cue", "speaker_acts": "speaker's own {}",
+    "other_acts": "another actor's {}", "speaker_country": "speaker's country {}", "target": "talks named: {}",
+}
+
+
 def describe(name: str) -> str:
-    """A feature name as a reader sees it in the evidence (``word:ceasefire`` → ``ceasefire``)."""
+    """A feature name as a reader sees it in the evidence (``word:ceasefire`` → ``ceasefire``,
+    ``has:conditions`` → ``conditions cue``)."""
     kind, _, value = name.partition(":")
-    return {"word": value, "pair": value, "cue": f"cue {value}", "ctx": f"context {value}",
-            "rule": f"rule {value}"}.get(kind, name)
+    wording = _FEATURE_WORDING.get(kind)
+    return wording.format(value) if wording else name
 
 
 class StanceClassifier:

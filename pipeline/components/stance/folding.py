@@ -32,9 +32,10 @@ def fold_statements(statements: Sequence[tuple[str, float, str]]) -> FoldedStanc
     3. the stance with the largest summed probability wins;
     4. ties go to the more specific stance: conditional > oppose > support.
 
-    The confidence is the winner's share of the summed probabilities of all the
-    speaker's statements (neutral ones included), so one weak statement among
-    several neutral ones gives a low confidence.
+    The confidence is the mean probability of the statements behind the winner (its
+    own and, for conditional, the absorbed support ones), times the winner's share of
+    the summed probabilities of all statements that take a side: a lone statement
+    keeps its own probability, and statements on other sides lower it.
 
     Args:
         statements: ``(stance, probability, evidence)`` per statement, as set on the
@@ -44,12 +45,11 @@ def fold_statements(statements: Sequence[tuple[str, float, str]]) -> FoldedStanc
         A :class:`FoldedStance`; its evidence joins the winning statements' evidence,
         most probable first, with `` | ``.
     """
-    total = sum(float(c) for _, c, _ in statements) or 1.0
     sided = [(s, float(c), e) for s, c, e in statements if s in STANCES and s != NEUTRAL]
     if not sided:
         evidence = [e for s, _, e in statements if e]
-        neutral = sum(float(c) for s, c, _ in statements if s == NEUTRAL)
-        return FoldedStance(NEUTRAL, round(neutral / total, 3) if statements else 0.0,
+        neutral = [float(c) for s, c, _ in statements if s == NEUTRAL]
+        return FoldedStance(NEUTRAL, round(sum(neutral) / len(neutral), 3) if neutral else 0.0,
                             " | ".join(dict.fromkeys(evidence)))
     totals: dict[str, float] = {}
     for stance, confidence, _ in sided:
@@ -58,5 +58,7 @@ def fold_statements(statements: Sequence[tuple[str, float, str]]) -> FoldedStanc
         totals[CONDITIONAL] += totals.pop(SUPPORT)
     winner = max(totals, key=lambda s: (round(totals[s], 6), _PRECEDENCE[s]))
     absorbed = {winner, SUPPORT} if winner == CONDITIONAL else {winner}
+    behind = [c for s, c, _ in sided if s in absorbed]
+    confidence = sum(behind) / len(behind) * totals[winner] / sum(totals.values())
     chosen = sorted(((c, e) for s, c, e in sided if s in absorbed and e), key=lambda pair: -pair[0])
-    return FoldedStance(winner, round(totals[winner] / total, 3), " | ".join(dict.fromkeys(e for _, e in chosen)))
+    return FoldedStance(winner, round(confidence, 3), " | ".join(dict.fromkeys(e for _, e in chosen)))
