@@ -344,8 +344,8 @@ def test_quotes_plural_pronoun_takes_previous_group_speaker(nlp):
         ("The Pope urged both sides to agree a Christmas truce.",
          "both sides to agree a Christmas truce", "Pope", "urged"),
         # the object and its infinitive are kept whole
-        ("The Polish president called for eight countries to be guarantors of any settlement.",
-         "eight countries to be guarantors of any settlement", "The Polish president", "called for"),
+        ("The Czech senator called for five neutral states to be monitors of any truce.",
+         "five neutral states to be monitors of any truce", "The Czech senator", "called for"),
         ("The mayor called on both armies to open a corridor for the wounded.",
          "both armies to open a corridor for the wounded", "The mayor", "called on"),
     ],
