@@ -184,13 +184,6 @@ def end_to_end(items: Sequence[LabelledArticle], stage: StanceClassifier | None)
             "end_to_end_f1": pooled["stances"]["end_to_end"]["f1"]}
 
 
-def _with_model(stage: StanceClassifier, model: StatementModel | None, override_rules: Sequence[str]) -> StanceClassifier:
-    stage.model = model
-    stage._model_expected = model is not None
-    stage.override_rules = tuple(override_rules)
-    return stage
-
-
 def cross_validate(items: Sequence[LabelledArticle], stage: StanceClassifier, k: int, *, seed: int = SEED,
                    c_value: float = C_VALUE, override_rules: Sequence[str] = ()) -> dict:
     """Article-grouped K-fold cross-validation of the statement model, beside the rules alone.
@@ -202,7 +195,7 @@ def cross_validate(items: Sequence[LabelledArticle], stage: StanceClassifier, k:
     """
     from sklearn.model_selection import GroupKFold
 
-    examples_by_doc = {item.gold.doc_id: gold_examples(item, _with_model(stage, None, ())) for item in items}
+    examples_by_doc = {item.gold.doc_id: gold_examples(item, stage.use_model(None)) for item in items}
     extra_by_doc = {item.gold.doc_id: predicted_examples(item, stage) for item in items}
     doc_ids = [item.gold.doc_id for item in items]
     folds, pooled_pairs, pooled_rule_pairs, by_rule = [], [], [], []
@@ -225,11 +218,11 @@ def cross_validate(items: Sequence[LabelledArticle], stage: StanceClassifier, k:
         folds.append({
             "fold": number, "articles": len(test_idx), "statements": len(test),
             "model": {"statement": statement_figures(pairs),
-                      **end_to_end(test_items, _with_model(stage, model, override_rules))},
-            "rules": {"statement": statement_figures(rule_pairs), **end_to_end(test_items, _with_model(stage, None, ()))},
+                      **end_to_end(test_items, stage.use_model(model, override_rules))},
+            "rules": {"statement": statement_figures(rule_pairs), **end_to_end(test_items, stage.use_model(None))},
         })
     pooled_model = _pooled_end_to_end(held_out_model, stage, fold_models, override_rules)
-    pooled_rules = end_to_end(held_out_model, _with_model(stage, None, ()))
+    pooled_rules = end_to_end(held_out_model, stage.use_model(None))
     return {"k": k, "folds": folds, "rules_against_model": rule_table(by_rule), "pooled": {
         "model": {"statement": statement_figures(pooled_pairs), **pooled_model},
         "rules": {"statement": statement_figures(pooled_rule_pairs), **pooled_rules},
@@ -240,7 +233,7 @@ def _pooled_end_to_end(items: Sequence[LabelledArticle], stage: StanceClassifier
                        models: dict[str, StatementModel], override_rules: Sequence[str]) -> dict:
     """End-to-end figures over every held-out article, each scored with its own fold's model."""
     for item in items:
-        _with_model(stage, models[item.gold.doc_id], override_rules)(item.doc)
+        stage.use_model(models[item.gold.doc_id], override_rules)(item.doc)
     return end_to_end(items, None)
 
 
@@ -269,7 +262,7 @@ def train(corpora: Sequence[Path | str], out: Path | str, *, config: Path | str 
     override_rules = tuple(stage.override_rules)
     items = read_labelled(corpora, nlp)
     log(f"{len(items)} labelled articles read from {', '.join(map(str, corpora))}")
-    examples = [e for item in items for e in gold_examples(item, _with_model(stage, None, ()))]
+    examples = [e for item in items for e in gold_examples(item, stage.use_model(None))]
     extra = [e for item in items for e in predicted_examples(item, stage)]
     counts = {s: sum(1 for e in examples if e.stance == s) for s in STANCES}
     log(f"{len(examples)} statements: " + ", ".join(f"{s} {n}" for s, n in counts.items())
@@ -287,8 +280,8 @@ def train(corpora: Sequence[Path | str], out: Path | str, *, config: Path | str 
     if test_corpora:
         test_items = read_labelled(test_corpora, nlp)
         metrics["test"] = {"corpora": [str(c) for c in test_corpora],
-                           "model": end_to_end(test_items, _with_model(stage, model, override_rules)),
-                           "rules": end_to_end(test_items, _with_model(stage, None, ()))}
+                           "model": end_to_end(test_items, stage.use_model(model, override_rules)),
+                           "rules": end_to_end(test_items, stage.use_model(None))}
         log(format_test(metrics["test"]))
     out = Path(out)
     model.save(out)

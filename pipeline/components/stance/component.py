@@ -65,6 +65,12 @@ class StanceClassifier:
         self.model = StatementModel.load(model_path) if model_path and Path(model_path).exists() else None
         self._model_expected = bool(model_path)
 
+    def use_model(self, model: StatementModel | None, override_rules: Iterable[str] = ()) -> StanceClassifier:
+        """Decide with ``model`` (None: the rules alone) and these overriding rules from now
+        on (``parley train`` swaps fold models in and out this way)."""
+        self.model, self._model_expected, self.override_rules = model, model is not None, tuple(override_rules)
+        return self
+
     def read(self, span: Span) -> tuple[Statement, Verdict]:
         """The statement of one quote span in its context, and the rules' verdict on it."""
         frame, governors, previous = quote_context(span)
