@@ -13,9 +13,9 @@ from .folding import FoldedStance, fold_statements
 from .grammar import find_phrases
 from .lexicon import STANCES, StanceLexicon, load_lexicon
 from .model import ModelError, StatementModel
-from .rules import RULES, Verdict, classify_statement
+from .rules import RULES, Statement, Verdict, apply_rules
 
 __all__ = [
     "RULES", "STANCES", "FoldedStance", "ModelError", "StanceClassifier", "StanceLexicon", "StatementModel",
-    "Verdict", "classify_statement", "find_phrases", "fold_statements", "load_lexicon",
+    "Statement", "Verdict", "apply_rules", "find_phrases", "fold_statements", "load_lexicon",
 ]

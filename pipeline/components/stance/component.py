@@ -1,7 +1,6 @@
 """The ``parley_stance`` pipeline component: rules, then the statement model, on every quote."""
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -11,7 +10,8 @@ from spacy.tokens import Doc, Span
 from ..extensions import QUOTES_KEY
 from .features import statement_features
 from .grammar import quote_context
-from .lexicon import StanceLexicon, load_lexicon
+from ..lexicon import lexicon_from_disk, lexicon_to_disk
+from .lexicon import SCHEMA, StanceLexicon, load_lexicon
 from .model import StatementModel
 from .rules import Statement, Verdict, apply_rules
 
@@ -108,18 +108,14 @@ class StanceClassifier:
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        """Save the lexicon (``lexicon.json``) and the model (``model/model.json``)."""
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        with open(path / "lexicon.json", "w", encoding="utf-8") as handle:
-            json.dump(self.lexicon.source, handle, ensure_ascii=False, indent=1)
+        """Save the lexicon (the shared loader's ``lexicon.yml``) and the model (``model/model.json``)."""
+        lexicon_to_disk(path, self.lexicon.source)
         if self.model is not None:
             self.model.save(path / MODEL_DIR)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> StanceClassifier:
         """Load what :meth:`to_disk` saved."""
         path = Path(path)
-        with open(path / "lexicon.json", encoding="utf-8") as handle:
-            self.lexicon = StanceLexicon.from_dict(json.load(handle))
+        self.lexicon = StanceLexicon.from_dict(lexicon_from_disk(path, SCHEMA, stage=self.name))
         self.model = StatementModel.load(path / MODEL_DIR) if (path / MODEL_DIR).is_dir() else None
         return self

@@ -252,12 +252,9 @@ def reaches(cue: Token, target: Token) -> bool:
     return False
 
 
-def refers_back(tokens: Sequence[Token]) -> bool:
+def refers_back(tokens: Sequence[Token], anaphors: frozenset[str]) -> bool:
     """Whether a statement refers back with a pronoun object ("participate in it")."""
-    return any(
-        t.lower_ in ("it", "this", "that", "them") and t.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass")
-        for t in tokens
-    )
+    return any(t.lower_ in anaphors and t.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass") for t in tokens)
 
 
 @dataclass(frozen=True)

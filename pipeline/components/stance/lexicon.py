@@ -83,6 +83,7 @@ class StanceLexicon:
     condition_time_entities: frozenset[str] = frozenset()
     condition_target_inside: frozenset[str] = frozenset()
     negators: frozenset[str] = frozenset()
+    anaphors: frozenset[str] = frozenset()
     confidence: dict[str, float] = field(default_factory=lambda: dict(_DEFAULT_CONFIDENCE))
     source: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -101,6 +102,7 @@ class StanceLexicon:
                 norm_word(w) for w in targets.get("conflict_noun_exceptions") or ()
             ),
             negators=frozenset(norm_word(w) for w in data.get("negators") or ()),
+            anaphors=frozenset(norm_word(w) for w in data.get("anaphors") or ()),
             condition_target_inside=frozenset(
                 norm_word(w) for w in data.get("condition_target_inside") or ()
             ),
@@ -112,16 +114,12 @@ class StanceLexicon:
             **lists,
         )
 
-    @property
-    def is_empty(self) -> bool:
-        return not self.targets
-
 
 SCHEMA = LexiconSchema(
     required={"targets": dict, "support": list, "oppose": list},
     optional={
         **{name: list for name in _PHRASE_LISTS if name not in ("support", "oppose")},
-        "negators": list, "condition_target_inside": list, "condition_time_entities": list, "confidence": dict,
+        "negators": list, "anaphors": list, "condition_target_inside": list, "condition_time_entities": list, "confidence": dict,
     },
 )
 register_schema("parley_stance", "lexicon_path", SCHEMA)

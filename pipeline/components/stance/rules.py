@@ -1,7 +1,7 @@
 """The stance rules: small named rules over one statement, tried in a visible order.
 
-:data:`RULES` lists them; :func:`classify_statement` returns the verdict of the first
-that fires, with its name. The verdict is what a reader sees as the grammar's
+:data:`RULES` lists them; :func:`apply_rules` returns the verdict of the first that
+fires, with its name. The verdict is what a reader sees as the grammar's
 evidence, and (with the :class:`Statement` facts) it is a feature of the statement
 model, which has the last word except for the rules named in the config's
 ``override_rules``.
@@ -83,7 +83,7 @@ class Statement:
         statement.frame_targets = [
             m for m in find_targets(frame, lexicon) if clause_head(frame[m[0]]).i in governor_ids
         ]
-        if not statement.targets and not statement.frame_targets and previous and refers_back(quote):
+        if not statement.targets and not statement.frame_targets and previous and refers_back(quote, lexicon.anaphors):
             statement.frame_targets = find_targets(list(previous), lexicon)
             statement.from_previous = bool(statement.frame_targets)
         statement.terms = statement.found("terms")
@@ -281,20 +281,6 @@ RULES: tuple[Rule, ...] = (
     cue_balance,
     target_without_side,
 )
-RULE_NAMES = tuple(rule.__name__ for rule in RULES) + ("rejects_terms", "terms_only")
-
-
-def classify_statement(quote: Sequence[Token], lexicon: StanceLexicon, **context) -> Verdict:
-    """The rules' verdict on one statement (see :data:`RULES` for the order).
-
-    Args:
-        quote: the statement's tokens.
-        lexicon: the stance lexicon.
-        **context: ``frame`` (the sentence tokens outside the quote), ``governors``
-            (the frame tokens the quote hangs from), ``previous`` (the sentence
-            before), ``cue`` and ``speaker`` (see :meth:`Statement.read`).
-    """
-    return apply_rules(Statement.read(quote, lexicon, **context))
 
 
 def apply_rules(statement: Statement) -> Verdict:
