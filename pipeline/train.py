@@ -184,9 +184,21 @@ def end_to_end(items: Sequence[LabelledArticle], stage: StanceClassifier | None)
             "end_to_end_f1": pooled["stances"]["end_to_end"]["f1"]}
 
 
-def cross_validate(items: Sequence[LabelledArticle], stage: StanceClassifier, k: int, *, seed: int = SEED,
+def article_examples(items: Sequence[LabelledArticle], stage: StanceClassifier) -> dict[str, tuple[list, list]]:
+    """Per article: its gold statements (:func:`gold_examples`) and the pipeline's own quotes
+    that match them (:func:`predicted_examples`), read once for training and cross-validation."""
+    stage.use_model(None)
+    return {item.gold.doc_id: (gold_examples(item, stage), predicted_examples(item, stage)) for item in items}
+
+
+def cross_validate(items: Sequence[LabelledArticle], stage: StanceClassifier, k: int,
+                   examples: dict[str, tuple[list, list]], *, seed: int = SEED,
                    c_value: float = C_VALUE, override_rules: Sequence[str] = ()) -> dict:
     """Article-grouped K-fold cross-validation of the statement model, beside the rules alone.
+
+    ``examples`` is :func:`article_examples` of ``items``: a fold trains on the gold and
+    matched statements of its training articles and is scored on the gold statements of
+    the others.
 
     Returns:
         ``{"folds": [...], "pooled": {...}}``: per fold and pooled over all held-out
@@ -195,15 +207,13 @@ def cross_validate(items: Sequence[LabelledArticle], stage: StanceClassifier, k:
     """
     from sklearn.model_selection import GroupKFold
 
-    examples_by_doc = {item.gold.doc_id: gold_examples(item, stage.use_model(None)) for item in items}
-    extra_by_doc = {item.gold.doc_id: predicted_examples(item, stage) for item in items}
     doc_ids = [item.gold.doc_id for item in items]
     folds, pooled_pairs, pooled_rule_pairs, by_rule = [], [], [], []
     held_out_model: list[LabelledArticle] = []
     fold_models: dict[str, StatementModel] = {}
     for number, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=k).split(doc_ids, groups=doc_ids), start=1):
-        train = [e for i in train_idx for e in examples_by_doc[doc_ids[i]] + extra_by_doc[doc_ids[i]]]
-        test = [e for i in test_idx for e in examples_by_doc[doc_ids[i]]]
+        train = [e for i in train_idx for e in examples[doc_ids[i]][0] + examples[doc_ids[i]][1]]
+        test = [e for i in test_idx for e in examples[doc_ids[i]][0]]
         model = fit(train, seed=seed, c_value=c_value)
         pairs = [(e.stance, predict(model, e, override_rules)) for e in test]
         rule_pairs = [(e.stance, e.rule_stance) for e in test]
@@ -262,15 +272,16 @@ def train(corpora: Sequence[Path | str], out: Path | str, *, config: Path | str 
     override_rules = tuple(stage.override_rules)
     items = read_labelled(corpora, nlp)
     log(f"{len(items)} labelled articles read from {', '.join(map(str, corpora))}")
-    examples = [e for item in items for e in gold_examples(item, stage.use_model(None))]
-    extra = [e for item in items for e in predicted_examples(item, stage)]
+    by_article = article_examples(items, stage)
+    examples = [e for gold, _ in by_article.values() for e in gold]
+    extra = [e for _, matched in by_article.values() for e in matched]
     counts = {s: sum(1 for e in examples if e.stance == s) for s in STANCES}
     log(f"{len(examples)} statements: " + ", ".join(f"{s} {n}" for s, n in counts.items())
         + f"; with the {len(extra)} quotes of the pipeline that match them")
     metrics: dict = {"corpora": [str(c) for c in corpora], "articles": len(items), "statements": counts,
                      "seed": seed, "C": c_value, "override_rules": list(override_rules)}
     if cv:
-        metrics["cross_validation"] = cross_validate(items, stage, cv, seed=seed, c_value=c_value,
+        metrics["cross_validation"] = cross_validate(items, stage, cv, by_article, seed=seed, c_value=c_value,
                                                      override_rules=override_rules)
         log(format_cv(metrics["cross_validation"]))
     meta = {"parley_version": version("parley"), "scikit_learn_version": sklearn.__version__,
