@@ -84,8 +84,12 @@ class StatementModel:
         path = folder / MODEL_FILE
         data = self.to_dict()
         data["intercepts"] = [round(v, 6) for v in self.intercepts]
-        data["weights"] = {name: [round(v, 6) for v in row] for name, row in sorted(self.weights.items())}
-        path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0) + "\n", encoding="utf-8")
+        weights = data.pop("weights")
+        head = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)[:-2]  # without the closing brace
+        # one line per feature: a retrained model's diff shows which weights moved
+        rows = ",\n".join(f"  {json.dumps(name, ensure_ascii=False)}: {json.dumps([round(v, 6) for v in weights[name]])}"
+                           for name in sorted(weights))
+        path.write_text(f'{head},\n "weights": {{\n{rows}\n }}\n}}\n', encoding="utf-8")
         return path
 
     @classmethod
